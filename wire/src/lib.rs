@@ -1,0 +1,11 @@
+//! Wire types shared by the portal and the server: what crosses `/api/`, and the validation
+//! of what people type (phone numbers, dates of birth, codes), so both sides agree exactly.
+
+pub mod api;
+pub mod code;
+pub mod dob;
+pub mod phone;
+
+pub use code::{CodeError, OneTimeCode};
+pub use dob::{DateOfBirth, DobError};
+pub use phone::{PhoneError, PhoneNumber};

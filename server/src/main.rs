@@ -1,1 +1,192 @@
-fn main() {}
+//! `portal-server`: every failure ends with one line saying what to fix, never a panic trace.
+
+use clap::Parser;
+use portal_server::app::{self, AppState, ServeError};
+use portal_server::cli::{
+    self, Cli, Command, GuardianCommand, InputError, PatientCommand, PracticeCommand, TokenCommand,
+};
+use portal_server::config::{Config, ConfigError};
+use portal_server::error::AppError;
+use portal_server::notify::Notifier;
+use portal_server::practice::{self, Caller};
+use portal_server::store::{Store, StoreError};
+use portal_server::{api, seed};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("{0}")]
+    App(String),
+    #[error("{0}")]
+    Refused(&'static str),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(s) => Failure::Store(s),
+            AppError::NotFound => {
+                Failure::App("not found: check the practice slug and the patient id".into())
+            }
+            other => Failure::App(other.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Command::Openapi = cli.command {
+        println!("{}", api::openapi_json());
+        return Ok(());
+    }
+    if let Command::Serve = cli.command {
+        // Check everything that can be wrong with the setup before touching the database.
+        app::check_portal(&config)?;
+    }
+    let store = Store::connect(&config.database_url, config.database_max_connections).await?;
+    store.migrate().await?;
+    let caller = Caller::cli();
+    let print = |value: serde_json::Value| {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )
+    };
+    match cli.command {
+        Command::Openapi => unreachable!("handled above"),
+        Command::Migrate => println!("Database is up to date ({}).", store.backend().name()),
+        Command::Serve => {
+            let listener = app::bind(config.bind).await?;
+            let addr = listener.local_addr().map_err(ServeError::from)?;
+            let state = AppState {
+                notifier: Notifier::outbox(store.clone()),
+                store: store.clone(),
+                config: Arc::new(config.clone()),
+            };
+            println!(
+                "Portal ready at http://{addr} ({} mode, {})",
+                config.mode,
+                state.store.backend().name()
+            );
+            if config.is_development() {
+                println!("Development outbox: http://{addr}/dev/outbox");
+            }
+            app::serve(listener, state, app::shutdown_signal()).await?;
+        }
+        Command::SeedDemo => {
+            if !config.is_development() {
+                return Err(Failure::Refused("seed-demo only runs in development mode: it would put made-up people in a real database"));
+            }
+            seed::seed(&store).await?;
+            print!("{}", seed::table());
+        }
+        Command::Practice(PracticeCommand::List) => print(serde_json::json!(
+            practice::practices::list(&store, &caller).await?
+        )),
+        Command::Practice(PracticeCommand::Upsert {
+            slug,
+            name,
+            phone,
+            time_zone,
+        }) => {
+            let input = cli::practice_input(&slug, &name, &phone, &time_zone)?;
+            let (p, _) = practice::practices::upsert(&store, &caller, &input).await?;
+            print(serde_json::json!(p));
+        }
+        Command::Patient(PatientCommand::List { practice }) => print(serde_json::json!(
+            practice::patients::list(&store, &caller, &practice, 0).await?
+        )),
+        Command::Patient(PatientCommand::Show { practice, id }) => print(serde_json::json!(
+            practice::patients::get(&store, &caller, &practice, &id).await?
+        )),
+        Command::Patient(PatientCommand::Create { practice, fields }) => {
+            let (p, _) =
+                practice::patients::create(&store, &caller, &practice, &fields.to_input()?).await?;
+            print(serde_json::json!(p));
+        }
+        Command::Patient(PatientCommand::Update {
+            practice,
+            id,
+            fields,
+        }) => print(serde_json::json!(
+            practice::patients::update(&store, &caller, &practice, &id, &fields.to_input()?)
+                .await?
+        )),
+        Command::Guardian(GuardianCommand::Add {
+            practice,
+            patient,
+            phone,
+        }) => {
+            let (link, _) = practice::guardians::add(
+                &store,
+                &caller,
+                &practice,
+                &patient,
+                &cli::guardian_input(&phone)?,
+            )
+            .await?;
+            print(serde_json::json!(link));
+        }
+        Command::Guardian(GuardianCommand::List { practice, patient }) => print(serde_json::json!(
+            practice::guardians::list(&store, &caller, &practice, &patient).await?
+        )),
+        Command::Token(TokenCommand::Create { label, practice }) => {
+            let practice_id = match practice {
+                Some(slug) => Some(caller.practice(&store, &slug).await?.id),
+                None => None,
+            };
+            let (secret, row) = store.create_token(&label, practice_id.as_deref()).await?;
+            println!(
+                "Token {} created ({}). It is shown only this once:",
+                row.id,
+                if row.practice_id.is_some() {
+                    "one practice"
+                } else {
+                    "administrator"
+                }
+            );
+            println!("{secret}");
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            if !store.revoke_token(&id).await? {
+                return Err(Failure::App(format!("no active token with id {id}")));
+            }
+            println!("Token {id} revoked.");
+        }
+    }
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! The JSON API under `/api/`, and its OpenAPI description built from the same handlers.
+
+pub mod health;
+pub mod practice;
+
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Patient portal API", description = "Patient side under /api/, practice side under /api/practice/ (Bearer token)."),
+    modifiers(&PracticeTokenScheme),
+    tags((name = "system"), (name = "practice", description = "Practice API (SPEC 4): token-authenticated"))
+)]
+struct ApiDoc;
+
+struct PracticeTokenScheme;
+
+impl Modify for PracticeTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "practice_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API routes, and the OpenAPI document describing exactly them.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let api = OpenApiRouter::new()
+        .merge(health::routes())
+        .merge(practice::routes());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api", api)
+        .split_for_parts()
+}
+
+pub fn router() -> Router<AppState> {
+    let (api, doc) = routes();
+    let doc = std::sync::Arc::new(doc);
+    api.route(
+        "/api/openapi.json",
+        get(move || async move { Json(doc.as_ref().clone()) }),
+    )
+    .route(
+        "/api/{*rest}",
+        any(|| async { AppError::NotFound.into_response() }),
+    )
+    // Answers can carry patient data: never store them in any cache.
+    .layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ))
+}
+
+pub fn openapi_json() -> String {
+    routes()
+        .1
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+}

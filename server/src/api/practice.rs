@@ -1,0 +1,187 @@
+//! The practice API (SPEC 4): thin HTTP wrappers around `crate::practice`, behind a Bearer token.
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use wire::api::{
+    ApiError, ContactLink, GuardianInput, Patient, PatientInput, Practice, PracticeInput,
+};
+
+use crate::app::AppState;
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::practice::{self, Caller};
+use crate::store::audit::Actor;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_practices, upsert_practice))
+        .routes(routes!(list_patients, create_patient))
+        .routes(routes!(get_patient, update_patient))
+        .routes(routes!(list_contacts))
+        .routes(routes!(add_guardian))
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        let token = state
+            .store
+            .token_by_secret(secret)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let client_addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        Ok(Caller {
+            actor: Actor::PracticeToken(token.id),
+            practice_id: token.practice_id,
+            client_addr,
+        })
+    }
+}
+
+fn created_or_ok(created: bool) -> StatusCode {
+    if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct Page {
+    /// How many patients to skip (pages hold 500).
+    #[serde(default)]
+    offset: i64,
+}
+
+/// The practices this token may act for.
+#[utoipa::path(get, path = "/practice/practices", tag = "practice", security(("practice_token" = [])),
+    responses((status = 200, body = [Practice]), (status = 401, body = ApiError)))]
+async fn list_practices(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> AppResult<Json<Vec<Practice>>> {
+    Ok(Json(practice::practices::list(&s.store, &caller).await?))
+}
+
+/// Creates a practice (administrator token) or updates the practice with the same slug.
+#[utoipa::path(post, path = "/practice/practices", tag = "practice", security(("practice_token" = [])),
+    request_body = PracticeInput,
+    responses((status = 201, body = Practice, description = "created"), (status = 200, body = Practice, description = "updated"),
+        (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn upsert_practice(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<PracticeInput>,
+) -> AppResult<(StatusCode, Json<Practice>)> {
+    let (practice, created) = practice::practices::upsert(&s.store, &caller, &input).await?;
+    Ok((created_or_ok(created), Json(practice)))
+}
+
+/// The practice's patients, by last name, 500 at a time.
+#[utoipa::path(get, path = "/practice/practices/{slug}/patients", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path, description = "the practice's slug"), Page),
+    responses((status = 200, body = [Patient]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_patients(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    Query(page): Query<Page>,
+) -> AppResult<Json<Vec<Patient>>> {
+    Ok(Json(
+        practice::patients::list(&s.store, &caller, &slug, page.offset).await?,
+    ))
+}
+
+/// Creates a patient. With an `external_id` already used at this practice, updates that patient.
+/// A `mobile_phone` lets the person with that number act for the patient as `self`.
+#[utoipa::path(post, path = "/practice/practices/{slug}/patients", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path)), request_body = PatientInput,
+    responses((status = 201, body = Patient), (status = 200, body = Patient, description = "updated by external_id"),
+        (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+async fn create_patient(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<PatientInput>,
+) -> AppResult<(StatusCode, Json<Patient>)> {
+    let (patient, created) = practice::patients::create(&s.store, &caller, &slug, &input).await?;
+    Ok((created_or_ok(created), Json(patient)))
+}
+
+#[utoipa::path(get, path = "/practice/practices/{slug}/patients/{patient_id}", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)),
+    responses((status = 200, body = Patient), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn get_patient(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<Patient>> {
+    Ok(Json(
+        practice::patients::get(&s.store, &caller, &slug, &id).await?,
+    ))
+}
+
+/// Replaces the patient's details.
+#[utoipa::path(put, path = "/practice/practices/{slug}/patients/{patient_id}", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)), request_body = PatientInput,
+    responses((status = 200, body = Patient), (status = 401, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn update_patient(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<PatientInput>,
+) -> AppResult<Json<Patient>> {
+    Ok(Json(
+        practice::patients::update(&s.store, &caller, &slug, &id, &input).await?,
+    ))
+}
+
+/// Everyone who may act for the patient: the patient (`self`), guardians and linked accounts.
+#[utoipa::path(get, path = "/practice/practices/{slug}/patients/{patient_id}/contacts", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)),
+    responses((status = 200, body = [ContactLink]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_contacts(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<Vec<ContactLink>>> {
+    Ok(Json(
+        practice::guardians::list(&s.store, &caller, &slug, &id).await?,
+    ))
+}
+
+/// Adds a guardian by mobile number. The link stays `pending_activation` until the guardian signs
+/// in and verifies the patient's date of birth. Adding the same guardian again changes nothing.
+#[utoipa::path(post, path = "/practice/practices/{slug}/patients/{patient_id}/guardians", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)), request_body = GuardianInput,
+    responses((status = 201, body = ContactLink), (status = 200, body = ContactLink, description = "already a guardian"),
+        (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn add_guardian(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<GuardianInput>,
+) -> AppResult<(StatusCode, Json<ContactLink>)> {
+    let (link, created) = practice::guardians::add(&s.store, &caller, &slug, &id, &input).await?;
+    Ok((created_or_ok(created), Json(link)))
+}

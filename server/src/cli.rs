@@ -1,0 +1,217 @@
+//! The server binary's command line: `serve`, `migrate`, `seed-demo`, and the practice operations
+//! of SPEC 4 (the same code the practice API runs).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use wire::api::{GuardianInput, Language, PatientInput, PracticeInput};
+use wire::{DateOfBirth, PhoneNumber};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "portal-server",
+    version,
+    about = "The patient portal's server, practice API and command line"
+)]
+pub struct Cli {
+    /// Configuration file (TOML). Default: ./portal.toml when present. PORTAL_* environment
+    /// variables override it; see portal.example.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply database migrations, then serve the portal and the API until stopped.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create the demo practices and people (development mode only; safe to repeat) and print them.
+    SeedDemo,
+    /// Print the OpenAPI description of the JSON API.
+    Openapi,
+    /// Create, update and list practices.
+    #[command(subcommand)]
+    Practice(PracticeCommand),
+    /// Create, update, show and list patients of a practice.
+    #[command(subcommand)]
+    Patient(PatientCommand),
+    /// Add and list the guardians and other contacts of a patient.
+    #[command(subcommand)]
+    Guardian(GuardianCommand),
+    /// Create and revoke practice API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PracticeCommand {
+    /// List every practice as JSON.
+    List,
+    /// Create a practice, or update the one with this slug.
+    Upsert {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// The number patients call, e.g. "(972) 555-0100".
+        #[arg(long)]
+        phone: String,
+        /// IANA time zone, e.g. America/Chicago.
+        #[arg(long)]
+        time_zone: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PatientFields {
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub last_name: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long)]
+    pub dob: String,
+    /// The patient's own mobile number: that person may then act for the patient as `self`.
+    #[arg(long)]
+    pub mobile_phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// en or es.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// The practice's own id for the patient (EHR id).
+    #[arg(long)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PatientCommand {
+    /// List a practice's patients as JSON.
+    List {
+        #[arg(long)]
+        practice: String,
+    },
+    /// Show one patient as JSON.
+    Show {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        id: String,
+    },
+    /// Create a patient (with an existing --external-id, update that patient).
+    Create {
+        #[arg(long)]
+        practice: String,
+        #[command(flatten)]
+        fields: PatientFields,
+    },
+    /// Replace a patient's details.
+    Update {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        fields: PatientFields,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GuardianCommand {
+    /// Add a guardian by mobile number; they activate by verifying the patient's date of birth.
+    Add {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        phone: String,
+    },
+    /// List everyone who may act for the patient.
+    List {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token; it is shown once. Without --practice it is an administrator token.
+    Create {
+        #[arg(long)]
+        label: String,
+        /// Limit the token to this practice (slug).
+        #[arg(long)]
+        practice: Option<String>,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        id: String,
+    },
+}
+
+/// Turns typed command-line values into the wire types, with the API's precise messages.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("--{flag}: {message}")]
+    Flag { flag: &'static str, message: String },
+}
+
+fn flag<E: std::fmt::Display>(flag: &'static str) -> impl FnOnce(E) -> InputError {
+    move |e| InputError::Flag {
+        flag,
+        message: e.to_string(),
+    }
+}
+
+pub fn phone(value: &str, name: &'static str) -> Result<PhoneNumber, InputError> {
+    PhoneNumber::parse(value).map_err(flag(name))
+}
+
+impl PatientFields {
+    pub fn to_input(&self) -> Result<PatientInput, InputError> {
+        Ok(PatientInput {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            dob: DateOfBirth::try_from(self.dob.clone()).map_err(flag("dob"))?,
+            mobile_phone: self
+                .mobile_phone
+                .as_deref()
+                .map(|p| phone(p, "mobile-phone"))
+                .transpose()?,
+            email: self.email.clone(),
+            preferred_language: Language::from_code(&self.language).ok_or_else(|| {
+                InputError::Flag {
+                    flag: "language",
+                    message: "use en or es".into(),
+                }
+            })?,
+            external_id: self.external_id.clone(),
+        })
+    }
+}
+
+pub fn practice_input(
+    slug: &str,
+    name: &str,
+    phone_number: &str,
+    time_zone: &str,
+) -> Result<PracticeInput, InputError> {
+    Ok(PracticeInput {
+        slug: slug.into(),
+        name: name.into(),
+        phone: phone(phone_number, "phone")?,
+        time_zone: time_zone.into(),
+    })
+}
+
+pub fn guardian_input(phone_number: &str) -> Result<GuardianInput, InputError> {
+    Ok(GuardianInput {
+        phone: phone(phone_number, "phone")?,
+    })
+}

@@ -1,0 +1,112 @@
+//! One error type for every request. People get a precise, stable `error` code and a plain
+//! message; a server fault is logged (without request data) and answered with nothing internal.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use wire::api::ApiError;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input: which field, a stable code and how to fix it.
+    #[error("{message}")]
+    Invalid {
+        code: &'static str,
+        field: Option<&'static str>,
+        message: String,
+    },
+    /// Also used for things the caller may not see, so that existence never leaks.
+    #[error("not found")]
+    NotFound,
+    #[error("a valid practice API token is required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    pub fn invalid(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            code,
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::Invalid { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.parts();
+        let message = match &self {
+            AppError::Store(e) => {
+                // The store's message names tables and constraints, never request data.
+                tracing::error!(error = %e, "request failed");
+                "Something went wrong on our side. Please try again in a moment.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let field = match &self {
+            AppError::Invalid { field, .. } => field.map(str::to_owned),
+            _ => None,
+        };
+        let body = ApiError {
+            error: code.to_owned(),
+            message,
+            field,
+            retry_after_seconds: None,
+        };
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Answers a body that is not valid JSON for the endpoint with the same error shape as the rest.
+pub struct JsonRejection(pub axum::extract::rejection::JsonRejection);
+
+impl IntoResponse for JsonRejection {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let body = ApiError {
+            error: "invalid_body".into(),
+            message: self.0.body_text(),
+            field: None,
+            retry_after_seconds: None,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for JsonRejection {
+    fn from(r: axum::extract::rejection::JsonRejection) -> Self {
+        JsonRejection(r)
+    }
+}
+
+/// `Json` whose rejection is our error shape.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(JsonRejection))]
+pub struct ApiJson<T>(pub T);
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,13 @@
+//! The patient portal's server: JSON API, practice API and CLI, and the built portal.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod notify;
+pub mod practice;
+pub mod secrets;
+pub mod seed;
+pub mod store;
+pub mod web;

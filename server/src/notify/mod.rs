@@ -1,0 +1,61 @@
+//! Texts and e-mails leave through one interface. This issue ships the development outbox;
+//! the Twilio and SMTP senders plug in behind the same trait.
+
+pub mod outbox;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Sms {
+        to: String,
+        body: String,
+    },
+    Email {
+        to: String,
+        subject: String,
+        body: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    /// The provider refused this recipient (invalid or opted-out number, bad address).
+    #[error("the recipient cannot receive messages: {0}")]
+    Recipient(String),
+    /// The provider is busy or unreachable; trying later may work.
+    #[error("the message service is unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>>;
+
+pub trait Sender: Send + Sync {
+    fn send<'a>(&'a self, message: &'a Message) -> SendFuture<'a>;
+}
+
+/// Where texts and where e-mails go; each can be configured on its own.
+#[derive(Clone)]
+pub struct Notifier {
+    pub sms: Arc<dyn Sender>,
+    pub email: Arc<dyn Sender>,
+}
+
+impl Notifier {
+    pub fn outbox(store: crate::store::Store) -> Notifier {
+        let outbox: Arc<dyn Sender> = Arc::new(outbox::DevOutbox { store });
+        Notifier {
+            sms: outbox.clone(),
+            email: outbox,
+        }
+    }
+
+    pub async fn send(&self, message: &Message) -> Result<(), NotifyError> {
+        match message {
+            Message::Sms { .. } => self.sms.send(message).await,
+            Message::Email { .. } => self.email.send(message).await,
+        }
+    }
+}

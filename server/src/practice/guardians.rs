@@ -1,0 +1,114 @@
+//! Guardian contacts: a parent or legal representative who may act for a patient once they have
+//! signed in and activated the link by verifying the patient's date of birth (SPEC 3.3.3).
+
+use super::Caller;
+use crate::error::{AppError, AppResult};
+use crate::store::accounts::{self, ContactLinkRow};
+use crate::store::audit::{self, AuditEvent};
+use crate::store::{rfc3339, Store, StoreError};
+use wire::api::{ContactLink, GuardianInput, LinkStatus, Relationship};
+use wire::PhoneNumber;
+
+pub fn to_wire(row: ContactLinkRow) -> ContactLink {
+    ContactLink {
+        phone: PhoneNumber::parse(&row.phone).expect("stored phones are valid"),
+        relationship: match row.relationship.as_str() {
+            "self" => Relationship::Self_,
+            "guardian" => Relationship::Guardian,
+            _ => Relationship::Linked,
+        },
+        status: match row.status.as_str() {
+            "pending_activation" => LinkStatus::PendingActivation,
+            "active" => LinkStatus::Active,
+            "locked" => LinkStatus::Locked,
+            _ => LinkStatus::Revoked,
+        },
+        dob_verified_at: row.dob_verified_at.map(rfc3339),
+        id: row.id,
+        patient_id: row.patient_id,
+    }
+}
+
+/// Adds the guardian, or returns the existing guardian link (adding twice is harmless).
+/// A revoked guardian added again must activate again.
+pub async fn add(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    patient_id: &str,
+    input: &GuardianInput,
+) -> AppResult<(ContactLink, bool)> {
+    let practice = caller.practice(store, slug).await?;
+    store
+        .patient_in_practice(&practice.id, patient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
+    let account = accounts::account_for_phone(&mut tx, input.phone.e164()).await?;
+    let (link, created) = match accounts::link_for(&mut tx, &account, patient_id).await? {
+        None => (
+            accounts::insert_link(
+                &mut tx,
+                &account,
+                patient_id,
+                "guardian",
+                "pending_activation",
+            )
+            .await?,
+            true,
+        ),
+        Some(link) if link.relationship != "guardian" => {
+            return Err(AppError::Conflict {
+                code: "already_linked",
+                message: format!(
+                    "this phone number already acts for the patient as {}",
+                    link.relationship
+                ),
+            })
+        }
+        Some(link) if link.status == "revoked" => {
+            accounts::set_link_status(&mut tx, &link.id, "pending_activation").await?;
+            (
+                accounts::link_for(&mut tx, &account, patient_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?,
+                true,
+            )
+        }
+        Some(link) => (link, false),
+    };
+    if created {
+        audit::record(
+            &mut tx,
+            &AuditEvent {
+                actor: &caller.actor,
+                practice_id: Some(&practice.id),
+                patient_id: Some(patient_id),
+                action: "practice.guardian.add",
+                client_addr: caller.client_addr.as_deref(),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok((to_wire(link), created))
+}
+
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    patient_id: &str,
+) -> AppResult<Vec<ContactLink>> {
+    let practice = caller.practice(store, slug).await?;
+    store
+        .patient_in_practice(&practice.id, patient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(store
+        .links_for_patient(patient_id)
+        .await?
+        .into_iter()
+        .map(to_wire)
+        .collect())
+}

@@ -1,0 +1,209 @@
+use super::{validate, Caller};
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, AuditEvent};
+use crate::store::patients::{self as rows, PatientFields, PatientRow};
+use crate::store::{accounts, Store};
+use wire::api::{Language, Patient, PatientInput};
+use wire::{DateOfBirth, PhoneNumber};
+
+pub const PAGE_LIMIT: i64 = 500;
+
+pub fn to_wire(row: PatientRow, practice_slug: &str) -> Patient {
+    Patient {
+        dob: DateOfBirth::try_from(row.dob).expect("stored dates of birth are valid"),
+        mobile_phone: row
+            .mobile_phone
+            .map(|p| PhoneNumber::parse(&p).expect("stored phones are valid")),
+        preferred_language: Language::from_code(&row.preferred_language).unwrap_or_default(),
+        id: row.id,
+        practice_slug: practice_slug.to_owned(),
+        first_name: row.first_name,
+        last_name: row.last_name,
+        email: row.email,
+        external_id: row.external_id,
+    }
+}
+
+struct Checked {
+    first_name: String,
+    last_name: String,
+    dob: String,
+    email: Option<String>,
+    external_id: Option<String>,
+}
+
+fn check(input: &PatientInput, time_zone: &str) -> AppResult<Checked> {
+    let today = chrono::Utc::now()
+        .with_timezone(&time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
+        .date_naive();
+    let dob = DateOfBirth::parse_iso(&input.dob.iso(), today)
+        .map_err(|e| AppError::invalid(e.code(), "dob", e.to_string()))?;
+    Ok(Checked {
+        first_name: validate::name(&input.first_name, "first_name")?,
+        last_name: validate::name(&input.last_name, "last_name")?,
+        dob: dob.iso(),
+        email: validate::email(input.email.as_deref())?,
+        external_id: validate::external_id(input.external_id.as_deref())?,
+    })
+}
+
+fn fields<'a>(c: &'a Checked, input: &'a PatientInput) -> PatientFields<'a> {
+    PatientFields {
+        first_name: &c.first_name,
+        last_name: &c.last_name,
+        dob: &c.dob,
+        mobile_phone: input.mobile_phone.as_ref().map(PhoneNumber::e164),
+        email: c.email.as_deref(),
+        preferred_language: input.preferred_language.code(),
+        external_id: c.external_id.as_deref(),
+    }
+}
+
+/// Creates a patient; with an `external_id` the practice already used, updates that patient
+/// instead (so an EHR integration can send the same record twice). Returns whether it is new.
+pub async fn create(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    input: &PatientInput,
+) -> AppResult<(Patient, bool)> {
+    let practice = caller.practice(store, slug).await?;
+    let checked = check(input, &practice.time_zone)?;
+    if let Some(ext) = checked.external_id.as_deref() {
+        if let Some(existing) = store.patient_by_external_id(&practice.id, ext).await? {
+            let patient = write(
+                store,
+                caller,
+                &practice.id,
+                slug,
+                Some(&existing.id),
+                &checked,
+                input,
+            )
+            .await?;
+            return Ok((patient, false));
+        }
+    }
+    match write(store, caller, &practice.id, slug, None, &checked, input).await {
+        // Two requests raced to create the same external id: the loser updates the winner's row.
+        Err(AppError::Store(e)) if e.is_unique_violation() && checked.external_id.is_some() => {
+            let ext = checked.external_id.as_deref().unwrap_or_default();
+            let existing = store
+                .patient_by_external_id(&practice.id, ext)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let patient = write(
+                store,
+                caller,
+                &practice.id,
+                slug,
+                Some(&existing.id),
+                &checked,
+                input,
+            )
+            .await?;
+            Ok((patient, false))
+        }
+        other => other.map(|p| (p, true)),
+    }
+}
+
+pub async fn update(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    patient_id: &str,
+    input: &PatientInput,
+) -> AppResult<Patient> {
+    let practice = caller.practice(store, slug).await?;
+    store
+        .patient_in_practice(&practice.id, patient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let checked = check(input, &practice.time_zone)?;
+    write(
+        store,
+        caller,
+        &practice.id,
+        slug,
+        Some(patient_id),
+        &checked,
+        input,
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Store(e) if e.is_unique_violation() => AppError::Conflict {
+            code: "external_id_taken",
+            message: "another patient at this practice already has that external_id".into(),
+        },
+        other => other,
+    })
+}
+
+async fn write(
+    store: &Store,
+    caller: &Caller,
+    practice_id: &str,
+    slug: &str,
+    existing: Option<&str>,
+    checked: &Checked,
+    input: &PatientInput,
+) -> AppResult<Patient> {
+    let fields = fields(checked, input);
+    let mut tx = store
+        .pool()
+        .begin()
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    let (row, action) = match existing {
+        Some(id) => (
+            rows::update_patient(&mut tx, id, &fields).await?,
+            "practice.patient.update",
+        ),
+        None => (
+            rows::insert_patient(&mut tx, practice_id, &fields).await?,
+            "practice.patient.create",
+        ),
+    };
+    accounts::set_self_phone(&mut tx, &row.id, fields.mobile_phone).await?;
+    audit::record(
+        &mut tx,
+        &AuditEvent {
+            actor: &caller.actor,
+            practice_id: Some(practice_id),
+            patient_id: Some(&row.id),
+            action,
+            client_addr: caller.client_addr.as_deref(),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    Ok(to_wire(row, slug))
+}
+
+pub async fn get(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    patient_id: &str,
+) -> AppResult<Patient> {
+    let practice = caller.practice(store, slug).await?;
+    let row = store
+        .patient_in_practice(&practice.id, patient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(to_wire(row, slug))
+}
+
+pub async fn list(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    offset: i64,
+) -> AppResult<Vec<Patient>> {
+    let practice = caller.practice(store, slug).await?;
+    let rows = store
+        .list_patients(&practice.id, PAGE_LIMIT, offset.max(0))
+        .await?;
+    Ok(rows.into_iter().map(|r| to_wire(r, slug)).collect())
+}

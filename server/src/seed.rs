@@ -1,0 +1,213 @@
+//! `seed-demo`: the demo practice people of SPEC 5, safe to run any number of times. The phone
+//! numbers are in the 555-01XX range reserved for fiction.
+
+use crate::error::AppResult;
+use crate::practice::{self, Caller};
+use crate::store::{accounts, Store, StoreError};
+use wire::api::{GuardianInput, Language, PatientInput, PracticeInput};
+use wire::{DateOfBirth, PhoneNumber};
+
+pub struct DemoPerson {
+    pub role: &'static str,
+    pub name: &'static str,
+    pub phone: &'static str,
+    /// The date of birth the person types to verify: the patient's.
+    pub dob: &'static str,
+    pub practice: &'static str,
+}
+
+struct DemoPractice {
+    slug: &'static str,
+    name: &'static str,
+    phone: &'static str,
+    time_zone: &'static str,
+}
+
+const LAKESIDE: DemoPractice = DemoPractice {
+    slug: "lakeside",
+    name: "Lakeside Family Medicine",
+    phone: "(972) 555-0100",
+    time_zone: "America/Chicago",
+};
+const RIVERBEND: DemoPractice = DemoPractice {
+    slug: "riverbend",
+    name: "Riverbend Pediatrics",
+    phone: "(214) 555-0199",
+    time_zone: "America/New_York",
+};
+
+struct DemoPatient {
+    external_id: &'static str,
+    practice: &'static DemoPractice,
+    first: &'static str,
+    last: &'static str,
+    dob: &'static str,
+    own_phone: Option<&'static str>,
+    language: Language,
+}
+
+const PATIENTS: &[DemoPatient] = &[
+    DemoPatient {
+        external_id: "demo-maria-lopez",
+        practice: &LAKESIDE,
+        first: "Maria",
+        last: "Lopez",
+        dob: "1985-04-12",
+        own_phone: Some("(972) 555-0101"),
+        language: Language::Es,
+    },
+    DemoPatient {
+        external_id: "demo-james-carter",
+        practice: &LAKESIDE,
+        first: "James",
+        last: "Carter",
+        dob: "1982-11-05",
+        own_phone: Some("(972) 555-0102"),
+        language: Language::En,
+    },
+    DemoPatient {
+        external_id: "demo-lily-carter",
+        practice: &LAKESIDE,
+        first: "Lily",
+        last: "Carter",
+        dob: "2016-09-03",
+        own_phone: None,
+        language: Language::En,
+    },
+    DemoPatient {
+        external_id: "demo-noah-carter",
+        practice: &RIVERBEND,
+        first: "Noah",
+        last: "Carter",
+        dob: "2019-01-25",
+        own_phone: None,
+        language: Language::En,
+    },
+    DemoPatient {
+        external_id: "demo-robert-kim",
+        practice: &LAKESIDE,
+        first: "Robert",
+        last: "Kim",
+        dob: "1941-06-30",
+        own_phone: None,
+        language: Language::En,
+    },
+];
+
+/// Who acts for whom beyond `self`: (phone, patient external id, relationship).
+const GUARDIAN_PHONE: &str = "(972) 555-0102";
+const CAREGIVER_PHONE: &str = "(972) 555-0103";
+
+pub const PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        role: "self patient",
+        name: "Maria Lopez",
+        phone: "(972) 555-0101",
+        dob: "1985-04-12",
+        practice: "Lakeside Family Medicine",
+    },
+    DemoPerson {
+        role: "self patient",
+        name: "James Carter",
+        phone: "(972) 555-0102",
+        dob: "1982-11-05",
+        practice: "Lakeside Family Medicine",
+    },
+    DemoPerson {
+        role: "guardian of Lily Carter",
+        name: "James Carter",
+        phone: "(972) 555-0102",
+        dob: "2016-09-03",
+        practice: "Lakeside Family Medicine",
+    },
+    DemoPerson {
+        role: "guardian of Noah Carter",
+        name: "James Carter",
+        phone: "(972) 555-0102",
+        dob: "2019-01-25",
+        practice: "Riverbend Pediatrics",
+    },
+    DemoPerson {
+        role: "caregiver of Robert Kim",
+        name: "Grace Kim",
+        phone: "(972) 555-0103",
+        dob: "1941-06-30",
+        practice: "Lakeside Family Medicine",
+    },
+];
+
+fn phone(s: &str) -> PhoneNumber {
+    PhoneNumber::parse(s).expect("demo phone numbers are valid")
+}
+
+pub async fn seed(store: &Store) -> AppResult<()> {
+    let caller = Caller::cli();
+    for p in [&LAKESIDE, &RIVERBEND] {
+        let input = PracticeInput {
+            slug: p.slug.into(),
+            name: p.name.into(),
+            phone: phone(p.phone),
+            time_zone: p.time_zone.into(),
+        };
+        practice::practices::upsert(store, &caller, &input).await?;
+    }
+    let mut ids = std::collections::HashMap::new();
+    for d in PATIENTS {
+        let input = PatientInput {
+            first_name: d.first.into(),
+            last_name: d.last.into(),
+            dob: DateOfBirth::try_from(d.dob.to_owned()).expect("demo dates are valid"),
+            mobile_phone: d.own_phone.map(phone),
+            email: Some(format!(
+                "{}.{}@example.com",
+                d.first.to_lowercase(),
+                d.last.to_lowercase()
+            )),
+            preferred_language: d.language,
+            external_id: Some(d.external_id.into()),
+        };
+        let (patient, _) =
+            practice::patients::create(store, &caller, d.practice.slug, &input).await?;
+        ids.insert(d.external_id, (patient.id, d.practice.slug));
+    }
+    for child in ["demo-lily-carter", "demo-noah-carter"] {
+        let (id, slug) = &ids[child];
+        practice::guardians::add(
+            store,
+            &caller,
+            slug,
+            id,
+            &GuardianInput {
+                phone: phone(GUARDIAN_PHONE),
+            },
+        )
+        .await?;
+    }
+    // The caregiver's link normally comes from redeeming a medical access link; the demo makes it directly.
+    let (robert, _) = &ids["demo-robert-kim"];
+    let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
+    let account = accounts::account_for_phone(&mut tx, phone(CAREGIVER_PHONE).e164()).await?;
+    if accounts::link_for(&mut tx, &account, robert)
+        .await?
+        .is_none()
+    {
+        accounts::insert_link(&mut tx, &account, robert, "linked", "active").await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+pub fn table() -> String {
+    let mut out = String::from("Demo people: sign in with the phone number, then verify with the patient's date of birth.\n\n");
+    out.push_str(&format!(
+        "{:<26} {:<14} {:<16} {:<14} {}\n",
+        "ROLE", "NAME", "PHONE", "DATE OF BIRTH", "PRACTICE"
+    ));
+    for p in PEOPLE {
+        out.push_str(&format!(
+            "{:<26} {:<14} {:<16} {:<14} {}\n",
+            p.role, p.name, p.phone, p.dob, p.practice
+        ));
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! The append-only audit log (SPEC 3.9). Rows are written in the same transaction as the change
+//! they record; the database refuses updates and deletes (see the migrations' triggers).
+
+use super::{now_ms, Result, Store};
+use sqlx::{Any, Transaction};
+
+/// Who did it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A practice API token (its id, never its secret).
+    PracticeToken(String),
+    /// The server's command line, run by whoever operates the server.
+    Cli,
+    /// A signed-in account.
+    Account(String),
+}
+
+impl Actor {
+    fn parts(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Actor::PracticeToken(id) => ("practice_token", Some(id)),
+            Actor::Cli => ("cli", None),
+            Actor::Account(id) => ("account", Some(id)),
+        }
+    }
+}
+
+pub struct AuditEvent<'a> {
+    pub actor: &'a Actor,
+    pub practice_id: Option<&'a str>,
+    pub patient_id: Option<&'a str>,
+    pub action: &'a str,
+    pub client_addr: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub at: i64,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub practice_id: Option<String>,
+    pub patient_id: Option<String>,
+    pub action: String,
+    pub client_addr: Option<String>,
+}
+
+pub async fn record(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>) -> Result<()> {
+    let (kind, id) = e.actor.parts();
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_kind, actor_id, practice_id, patient_id, action, client_addr)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now_ms())
+    .bind(kind)
+    .bind(id)
+    .bind(e.practice_id)
+    .bind(e.patient_id)
+    .bind(e.action)
+    .bind(e.client_addr)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn audit_for_patient(&self, patient_id: &str) -> Result<Vec<AuditRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, actor_kind, actor_id, practice_id, patient_id, action, client_addr
+             FROM audit_events WHERE patient_id = $1 ORDER BY id",
+        )
+        .bind(patient_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -1,0 +1,277 @@
+//! The server binary as an operator meets it: subcommands, idempotent demo data, and one clear
+//! line (never a panic) for each kind of bad setup.
+
+mod common;
+use common::Db;
+use std::process::{Command, Output};
+
+fn server(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portal-server"));
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
+        cmd.env_remove(k);
+    }
+    cmd.envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("run portal-server")
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    lines[0].to_owned()
+}
+
+async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::fresh_database(db, dir.path()).await;
+    let env = [("PORTAL_DATABASE_URL", url.as_str())];
+    let first = server(&env, &["seed-demo"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = server(&env, &["seed-demo"]);
+    assert!(second.status.success());
+    let printed = String::from_utf8_lossy(&second.stdout);
+    for expected in [
+        "Maria Lopez",
+        "(972) 555-0101",
+        "1985-04-12",
+        "guardian of Lily Carter",
+        "Riverbend Pediatrics",
+        "Grace Kim",
+    ] {
+        assert!(
+            printed.contains(expected),
+            "{expected} missing from:\n{printed}"
+        );
+    }
+    let count = |slug: &str| {
+        let out = server(&env, &["patient", "list", "--practice", slug]);
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        (count("lakeside"), count("riverbend")),
+        (4, 1),
+        "running twice adds nothing"
+    );
+    let store = portal_server::store::Store::connect(&url, 2).await.unwrap();
+    let lakeside = store.practice_by_slug("lakeside").await.unwrap().unwrap();
+    let lily = store
+        .patient_by_external_id(&lakeside.id, "demo-lily-carter")
+        .await
+        .unwrap()
+        .unwrap();
+    let links = store.links_for_patient(&lily.id).await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(
+        (links[0].relationship.as_str(), links[0].status.as_str()),
+        ("guardian", "pending_activation")
+    );
+}
+
+async fn practice_operations_from_the_command_line(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::fresh_database(db, dir.path()).await;
+    let env = [("PORTAL_DATABASE_URL", url.as_str())];
+    let ok = |args: &[&str]| {
+        let out = server(&env, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&[
+        "practice",
+        "upsert",
+        "--slug",
+        "hill",
+        "--name",
+        "Hill Clinic",
+        "--phone",
+        "(972) 555-0120",
+        "--time-zone",
+        "America/Denver",
+    ]);
+    let patient: serde_json::Value = serde_json::from_str(&ok(&[
+        "patient",
+        "create",
+        "--practice",
+        "hill",
+        "--first-name",
+        "Ana",
+        "--last-name",
+        "Diaz",
+        "--dob",
+        "2012-05-01",
+    ]))
+    .unwrap();
+    let id = patient["id"].as_str().unwrap();
+    let link: serde_json::Value = serde_json::from_str(&ok(&[
+        "guardian",
+        "add",
+        "--practice",
+        "hill",
+        "--patient",
+        id,
+        "--phone",
+        "972 555 0121",
+    ]))
+    .unwrap();
+    assert_eq!(link["status"], "pending_activation");
+    let token = ok(&["token", "create", "--label", "ehr", "--practice", "hill"]);
+    assert!(token.lines().nth(1).unwrap().starts_with("ppt_"));
+
+    let bad = one_line_error(&server(
+        &env,
+        &[
+            "patient",
+            "create",
+            "--practice",
+            "hill",
+            "--first-name",
+            "A",
+            "--last-name",
+            "B",
+            "--dob",
+            "2012-02-30",
+        ],
+    ));
+    assert!(bad.contains("--dob"), "{bad}");
+    let bad = one_line_error(&server(
+        &env,
+        &[
+            "guardian",
+            "add",
+            "--practice",
+            "hill",
+            "--patient",
+            id,
+            "--phone",
+            "12",
+        ],
+    ));
+    assert!(bad.contains("--phone") && bad.contains("10-digit"), "{bad}");
+    let bad = one_line_error(&server(&env, &["patient", "list", "--practice", "nowhere"]));
+    assert!(bad.contains("not found"), "{bad}");
+}
+
+on_both_databases!(
+    seed_demo_is_idempotent_and_prints_the_people,
+    practice_operations_from_the_command_line
+);
+
+#[test]
+fn unknown_configuration_key_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portal.toml");
+    std::fs::write(
+        &file,
+        "bind = \"127.0.0.1:0\"\ndatabse_url = \"sqlite://x.db\"\n",
+    )
+    .unwrap();
+    let line = one_line_error(&server(
+        &[],
+        &["--config", file.to_str().unwrap(), "migrate"],
+    ));
+    assert!(
+        line.contains("databse_url") && line.contains("portal.toml"),
+        "{line}"
+    );
+    let line = one_line_error(&server(&[("PORTAL_DATABSE_URL", "x")], &["migrate"]));
+    assert!(line.contains("PORTAL_DATABSE_URL"), "{line}");
+}
+
+#[test]
+fn unreadable_database_path_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let url = format!("sqlite://{}/portal.db", blocker.display());
+    let line = one_line_error(&server(&[("PORTAL_DATABASE_URL", &url)], &["migrate"]));
+    assert!(
+        line.contains("cannot open the database") && line.contains("a-file"),
+        "{line}"
+    );
+    let line = one_line_error(&server(
+        &[(
+            "PORTAL_DATABASE_URL",
+            &format!("sqlite://{}", dir.path().display()),
+        )],
+        &["migrate"],
+    ));
+    assert!(line.contains("folder"), "{line}");
+}
+
+#[test]
+fn port_in_use_is_one_clear_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let env = [
+        ("PORTAL_BIND", addr.as_str()),
+        ("PORTAL_DATABASE_URL", url.as_str()),
+        ("PORTAL_STATIC_DIR", dir.path().to_str().unwrap()),
+    ];
+    let line = one_line_error(&server(&env, &["serve"]));
+    assert!(
+        line.contains("already in use") && line.contains("PORTAL_BIND"),
+        "{line}"
+    );
+}
+
+#[test]
+fn missing_portal_build_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let empty = dir.path().join("no-dist");
+    let line = one_line_error(&server(
+        &[
+            ("PORTAL_DATABASE_URL", &url),
+            ("PORTAL_STATIC_DIR", empty.to_str().unwrap()),
+        ],
+        &["serve"],
+    ));
+    assert!(line.contains("build-portal"), "{line}");
+}
+
+#[test]
+fn seed_demo_refuses_production() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let line = one_line_error(&server(
+        &[("PORTAL_DATABASE_URL", &url), ("PORTAL_MODE", "production")],
+        &["seed-demo"],
+    ));
+    assert!(line.contains("development mode"), "{line}");
+}
+
+#[test]
+fn help_documents_each_subcommand() {
+    let out = server(&[], &["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for sub in [
+        "serve",
+        "migrate",
+        "seed-demo",
+        "openapi",
+        "practice",
+        "patient",
+        "guardian",
+        "token",
+    ] {
+        assert!(help.contains(sub), "{sub} missing from --help:\n{help}");
+    }
+}

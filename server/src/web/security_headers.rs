@@ -10,7 +10,7 @@ style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'";
 
 pub const PERMISSIONS_POLICY: &str =
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()";
 
 pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, hsts: bool) -> Router<S> {
     let set = |name: HeaderName, value: &'static str| {

@@ -1,0 +1,126 @@
+//! The typed client for the server's `/api/`. Every call answers with a `wire` type or an
+//! [`ApiClientError`] that knows how to say what went wrong in the person's language.
+
+use crate::i18n::Strings;
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use wire::api::{ApiError, Health};
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiClientError {
+    /// No answer at all: offline, DNS, the server is down or a proxy refused.
+    Network,
+    /// The server answered with an error body (`wire::api::ApiError`).
+    Api { status: u16, body: ApiError },
+    /// An answer the portal does not understand (an HTML error page from a proxy, a
+    /// wrong body). Treated like a server fault.
+    Unexpected { status: u16 },
+}
+
+impl ApiClientError {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiClientError::Network => None,
+            ApiClientError::Api { status, .. } | ApiClientError::Unexpected { status } => {
+                Some(*status)
+            }
+        }
+    }
+
+    /// What to tell the person. The API's stable `error` code decides where the portal
+    /// knows it; otherwise the HTTP status does. The API's English `message` is never shown.
+    /// Codes of one endpoint (a wrong date of birth, say) are for the page that calls it.
+    pub fn message(&self, t: &'static Strings) -> &'static str {
+        if let ApiClientError::Api { body, .. } = self {
+            match body.error.as_str() {
+                "rate_limited" => return t.error_rate_limited,
+                "unauthorized" => return t.error_signed_out,
+                "not_found" => return t.error_not_found,
+                _ => {}
+            }
+        }
+        match self.status() {
+            None => t.error_network,
+            Some(401) => t.error_signed_out,
+            Some(404) => t.error_not_found,
+            Some(429) => t.error_rate_limited,
+            Some(_) => t.error_server,
+        }
+    }
+}
+
+impl fmt::Display for ApiClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiClientError::Network => f.write_str("the server could not be reached"),
+            ApiClientError::Api { status, body } => write!(f, "{status} {}", body.error),
+            ApiClientError::Unexpected { status } => write!(f, "{status} unexpected answer"),
+        }
+    }
+}
+
+impl std::error::Error for ApiClientError {}
+
+/// `GET /api/health`: whether the server is up and can reach its database.
+pub async fn health() -> Result<Health, ApiClientError> {
+    get("/api/health").await
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiClientError> {
+    let response = Request::get(path)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| ApiClientError::Network)?;
+    read(response).await
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientError> {
+    let status = response.status();
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|_| ApiClientError::Unexpected { status });
+    }
+    match response.json::<ApiError>().await {
+        Ok(body) => Err(ApiClientError::Api { status, body }),
+        Err(_) => Err(ApiClientError::Unexpected { status }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{strings, Language};
+
+    fn api(status: u16, error: &str) -> ApiClientError {
+        ApiClientError::Api {
+            status,
+            body: ApiError {
+                error: error.into(),
+                message: "English for developers".into(),
+                field: None,
+                retry_after_seconds: None,
+            },
+        }
+    }
+
+    #[test]
+    fn messages_come_from_the_catalog_never_from_the_server() {
+        let t = strings(Language::Es);
+        assert_eq!(api(429, "rate_limited").message(t), t.error_rate_limited);
+        assert_eq!(api(401, "unauthorized").message(t), t.error_signed_out);
+        assert_eq!(api(503, "database_unavailable").message(t), t.error_server);
+        assert_eq!(api(500, "database_down").message(t), t.error_server);
+        assert_eq!(api(404, "whatever").message(t), t.error_not_found);
+        assert_eq!(ApiClientError::Network.message(t), t.error_network);
+        assert_eq!(
+            ApiClientError::Unexpected { status: 502 }.message(t),
+            t.error_server
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! The application: language and page-title context, the router, and the frame every page
+//! shares (skip link, header, `main`).
+
+use crate::{
+    components::{ErrorPage, Header},
+    i18n::{use_locale, Locale},
+    pages::{Home, NotFound},
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    hooks::use_location,
+    path,
+};
+use wasm_bindgen::JsCast;
+
+/// The whole portal.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = Locale::provide();
+    view! {
+        // `<html lang>` follows the chosen language, for screen readers and hyphenation.
+        <Html {..} lang=move || locale.language().code() />
+        <Router>
+            <Frame />
+        </Router>
+    }
+}
+
+/// The parts around every page. Inside the router, so it can follow navigation.
+#[component]
+fn Frame() -> impl IntoView {
+    let locale = use_locale();
+    let main_ref = NodeRef::<leptos::html::Main>::new();
+    focus_heading_on_navigation();
+
+    // The router would turn `#main` into a navigation that scrolls but leaves focus where
+    // it was; moving focus is the point of a skip link.
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if let Some(main) = main_ref.get() {
+            let _ = main.focus();
+        }
+    };
+    view! {
+        <a class="skip-link" href="#main" on:click=skip>
+            {move || locale.t().skip_to_content}
+        </a>
+        <Header />
+        <main id="main" tabindex="-1" node_ref=main_ref>
+            <ErrorBoundary fallback=|_| view! { <ErrorPage /> }>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                </Routes>
+            </ErrorBoundary>
+        </main>
+    }
+}
+
+/// UX.md: "focus moves to the new page's heading on navigation", so screen reader users hear
+/// the new page and keyboard users start from its top. Not on the first load: there the
+/// browser starts at the top, before the skip link.
+fn focus_heading_on_navigation() {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|previous| previous != path) {
+            // After this navigation's rendering has finished.
+            request_animation_frame(|| {
+                let heading = document().query_selector("main h1").ok().flatten();
+                if let Some(heading) =
+                    heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = heading.focus();
+                }
+            });
+        }
+        path
+    });
+}

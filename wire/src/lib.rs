@@ -2,6 +2,7 @@
 //! of what people type (phone numbers, dates of birth, codes), so both sides agree exactly.
 
 pub mod api;
+pub mod auth;
 pub mod code;
 pub mod dob;
 pub mod phone;

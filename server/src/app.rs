@@ -8,10 +8,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::notify::Notifier;
-use crate::store::Store;
+use crate::notify::{Notifier, NotifyError};
+use crate::store::{Store, StoreError};
 use crate::web::{dev_outbox, security_headers, static_files::StaticFiles};
 
 #[derive(Clone)]
@@ -19,6 +20,35 @@ pub struct AppState {
     pub store: Store,
     pub notifier: Notifier,
     pub config: Arc<Config>,
+    /// The time for the sign-in rules: the system clock, or a manual one in tests.
+    pub clock: Clock,
+    /// The key of the sign-in codes' keyed hashes (`secret_key`, or the development key).
+    pub code_key: Arc<[u8]>,
+}
+
+impl AppState {
+    /// The state for `config`: texts through its `sms_provider`, codes hashed with its
+    /// `secret_key` or, when none is set (development), with a key generated once and kept in
+    /// the database so every instance shares it.
+    pub async fn new(store: Store, config: Config, clock: Clock) -> Result<AppState, ServeError> {
+        let notifier = Notifier::from_config(&config, store.clone()).map_err(ServeError::Sms)?;
+        let code_key: Arc<[u8]> = match &config.secret_key {
+            Some(key) => key.expose().as_bytes().into(),
+            None => store
+                .server_secret(crate::auth::codes::DEV_KEY_NAME, clock.now_ms())
+                .await
+                .map_err(ServeError::Store)?
+                .into_bytes()
+                .into(),
+        };
+        Ok(AppState {
+            store,
+            notifier,
+            config: Arc::new(config),
+            clock,
+            code_key,
+        })
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -52,6 +82,10 @@ pub enum ServeError {
     },
     #[error("the built portal is missing: {0} does not exist; build it with scripts/build-portal or set PORTAL_STATIC_DIR")]
     MissingPortal(String),
+    #[error("cannot set up texts: {0}")]
+    Sms(NotifyError),
+    #[error(transparent)]
+    Store(StoreError),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -22,6 +22,37 @@ impl fmt::Display for Mode {
     }
 }
 
+/// Where texts go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProvider {
+    /// The development outbox (`/dev/outbox`): nothing leaves the server.
+    #[default]
+    Outbox,
+    /// Twilio's Messages API; needs the `twilio_*` keys.
+    Twilio,
+}
+
+/// A secret from the configuration: never shown by `Debug`, so it cannot reach a log by accident.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The shortest `secret_key` accepted, in bytes.
+pub const SECRET_KEY_MIN_BYTES: usize = 32;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -36,6 +67,26 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// `tracing` filter, e.g. `info` or `portal_server=debug,info`.
     pub log: String,
+    /// The address people use to reach the portal, e.g. `https://portal.example.com`. Its host
+    /// goes into the WebOTP line of sign-in texts; Twilio signs webhooks with it.
+    pub public_url: String,
+    /// Key for the keyed hashes of sign-in codes (HMAC-SHA256), at least 32 bytes. Required to
+    /// serve in production; in development a key is generated once and kept in the database.
+    pub secret_key: Option<Secret>,
+    /// `outbox` (default) or `twilio`.
+    pub sms_provider: SmsProvider,
+    /// How many sign-in codes one client address may ask for in an hour (all numbers together).
+    pub sign_in_codes_per_ip_per_hour: u32,
+    /// Twilio account SID (`AC…`), with `sms_provider = "twilio"`.
+    pub twilio_account_sid: Option<String>,
+    /// Twilio auth token: authenticates the Messages API calls and checks webhook signatures.
+    pub twilio_auth_token: Option<Secret>,
+    /// The sending number in E.164 (`+1…`); or use `twilio_messaging_service_sid`.
+    pub twilio_from: Option<String>,
+    /// A Messaging Service SID (`MG…`) to send from instead of `twilio_from`.
+    pub twilio_messaging_service_sid: Option<String>,
+    /// Twilio's API address; tests point it at a local server.
+    pub twilio_api_base: String,
 }
 
 impl Default for Config {
@@ -47,6 +98,15 @@ impl Default for Config {
             database_max_connections: 16,
             static_dir: PathBuf::from("dist"),
             log: "info,sqlx=warn".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            secret_key: None,
+            sms_provider: SmsProvider::Outbox,
+            sign_in_codes_per_ip_per_hour: 20,
+            twilio_account_sid: None,
+            twilio_auth_token: None,
+            twilio_from: None,
+            twilio_messaging_service_sid: None,
+            twilio_api_base: "https://api.twilio.com".into(),
         }
     }
 }
@@ -66,6 +126,14 @@ pub enum ConfigError {
     Env { name: String, message: String },
     #[error("database_url must start with sqlite:// or postgres:// (got {0:?})")]
     DatabaseScheme(String),
+    #[error("public_url must be an http:// or https:// address with a host, e.g. https://portal.example.com (got {0:?}); set it in the file or with PORTAL_PUBLIC_URL")]
+    PublicUrl(String),
+    #[error("secret_key must be at least {SECRET_KEY_MIN_BYTES} bytes (got {0}); generate one with `openssl rand -base64 48` and set PORTAL_SECRET_KEY")]
+    SecretKeyShort(usize),
+    #[error("secret_key is required in production mode: generate one with `openssl rand -base64 48` and set PORTAL_SECRET_KEY (or secret_key in the file)")]
+    SecretKeyMissing,
+    #[error("sms_provider = \"twilio\" needs {0}; set it in the file or with {1}")]
+    TwilioMissing(&'static str, &'static str),
 }
 
 /// Every key, with the environment variable that overrides it.
@@ -79,6 +147,21 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("PORTAL_STATIC_DIR", "static_dir"),
     ("PORTAL_LOG", "log"),
+    ("PORTAL_PUBLIC_URL", "public_url"),
+    ("PORTAL_SECRET_KEY", "secret_key"),
+    ("PORTAL_SMS_PROVIDER", "sms_provider"),
+    (
+        "PORTAL_SIGN_IN_CODES_PER_IP_PER_HOUR",
+        "sign_in_codes_per_ip_per_hour",
+    ),
+    ("PORTAL_TWILIO_ACCOUNT_SID", "twilio_account_sid"),
+    ("PORTAL_TWILIO_AUTH_TOKEN", "twilio_auth_token"),
+    ("PORTAL_TWILIO_FROM", "twilio_from"),
+    (
+        "PORTAL_TWILIO_MESSAGING_SERVICE_SID",
+        "twilio_messaging_service_sid",
+    ),
+    ("PORTAL_TWILIO_API_BASE", "twilio_api_base"),
 ];
 
 /// Variables that start with `PORTAL_` but are read by the tests or scripts, not the server.
@@ -123,7 +206,7 @@ impl Config {
                 return Err(ConfigError::UnknownEnv { name, known });
             };
             let parsed = match *key {
-                "database_max_connections" => value
+                "database_max_connections" | "sign_in_codes_per_ip_per_hour" => value
                     .parse::<i64>()
                     .map(toml::Value::Integer)
                     .map_err(|_| ConfigError::Env {
@@ -153,7 +236,61 @@ impl Config {
         {
             return Err(ConfigError::DatabaseScheme(self.database_url.clone()));
         }
+        self.public_host()?;
+        if let Some(key) = &self.secret_key {
+            if key.0.len() < SECRET_KEY_MIN_BYTES {
+                return Err(ConfigError::SecretKeyShort(key.0.len()));
+            }
+        }
+        if self.sms_provider == SmsProvider::Twilio {
+            let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+            if missing(&self.twilio_account_sid) {
+                return Err(ConfigError::TwilioMissing(
+                    "twilio_account_sid",
+                    "PORTAL_TWILIO_ACCOUNT_SID",
+                ));
+            }
+            if self
+                .twilio_auth_token
+                .as_ref()
+                .is_none_or(|s| s.0.trim().is_empty())
+            {
+                return Err(ConfigError::TwilioMissing(
+                    "twilio_auth_token",
+                    "PORTAL_TWILIO_AUTH_TOKEN",
+                ));
+            }
+            if missing(&self.twilio_from) && missing(&self.twilio_messaging_service_sid) {
+                return Err(ConfigError::TwilioMissing(
+                    "twilio_from or twilio_messaging_service_sid",
+                    "PORTAL_TWILIO_FROM or PORTAL_TWILIO_MESSAGING_SERVICE_SID",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// What `serve` needs beyond a valid configuration: a real secret key in production.
+    pub fn check_serve(&self) -> Result<(), ConfigError> {
+        if self.mode == Mode::Production && self.secret_key.is_none() {
+            return Err(ConfigError::SecretKeyMissing);
+        }
+        Ok(())
+    }
+
+    /// The host part of `public_url` (no port), as the WebOTP line of a text needs it.
+    pub fn public_host(&self) -> Result<String, ConfigError> {
+        let bad = || ConfigError::PublicUrl(self.public_url.clone());
+        let url = reqwest::Url::parse(&self.public_url).map_err(|_| bad())?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad());
+        }
+        url.host_str().map(str::to_owned).ok_or_else(bad)
+    }
+
+    /// `public_url` without a trailing slash, to put paths after.
+    pub fn public_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
     }
 
     pub fn is_development(&self) -> bool {
@@ -236,5 +373,85 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("/no/such/portal.toml"), "{e}");
+    }
+
+    #[test]
+    fn sign_in_keys_with_defaults_and_checks() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.public_host().unwrap(), "127.0.0.1");
+        assert_eq!(c.sms_provider, SmsProvider::Outbox);
+        assert_eq!(c.sign_in_codes_per_ip_per_hour, 20);
+        c.check_serve().unwrap();
+        let c = Config::load(
+            None,
+            env(&[
+                ("PORTAL_PUBLIC_URL", "https://portal.example.com:8443/"),
+                ("PORTAL_SIGN_IN_CODES_PER_IP_PER_HOUR", "50"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.public_host().unwrap(), "portal.example.com");
+        assert_eq!(c.public_base(), "https://portal.example.com:8443");
+        assert_eq!(c.sign_in_codes_per_ip_per_hour, 50);
+        let e = Config::load(None, env(&[("PORTAL_PUBLIC_URL", "portal.example.com")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTAL_PUBLIC_URL"), "{e}");
+    }
+
+    #[test]
+    fn production_serving_needs_a_long_secret_key() {
+        let c = Config::load(None, env(&[("PORTAL_MODE", "production")])).unwrap();
+        let e = c.check_serve().unwrap_err().to_string();
+        assert!(e.contains("PORTAL_SECRET_KEY"), "{e}");
+        let e = Config::load(None, env(&[("PORTAL_SECRET_KEY", "short")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at least 32 bytes"), "{e}");
+        let key = "k".repeat(32);
+        let c = Config::load(
+            None,
+            env(&[("PORTAL_MODE", "production"), ("PORTAL_SECRET_KEY", &key)]),
+        )
+        .unwrap();
+        c.check_serve().unwrap();
+        assert!(
+            !format!("{c:?}").contains(&key),
+            "secrets stay out of Debug"
+        );
+    }
+
+    #[test]
+    fn twilio_needs_its_keys() {
+        let e = Config::load(None, env(&[("PORTAL_SMS_PROVIDER", "twilio")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTAL_TWILIO_ACCOUNT_SID"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[
+                ("PORTAL_SMS_PROVIDER", "twilio"),
+                ("PORTAL_TWILIO_ACCOUNT_SID", "AC123"),
+                ("PORTAL_TWILIO_AUTH_TOKEN", "tok"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PORTAL_TWILIO_FROM"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[
+                ("PORTAL_SMS_PROVIDER", "twilio"),
+                ("PORTAL_TWILIO_ACCOUNT_SID", "AC123"),
+                ("PORTAL_TWILIO_AUTH_TOKEN", "tok"),
+                ("PORTAL_TWILIO_MESSAGING_SERVICE_SID", "MG1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.sms_provider, SmsProvider::Twilio);
+        let e = Config::load(None, env(&[("PORTAL_SMS_PROVIDER", "carrier-pigeon")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTAL_SMS_PROVIDER"), "{e}");
     }
 }

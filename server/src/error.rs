@@ -26,6 +26,15 @@ pub enum AppError {
     Forbidden(&'static str),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// Any other refusal with its own status and stable code: sign-in limits (429 with a wait),
+    /// wrong or used codes (401, 410), a signed-out session (401), an opted-out number (403).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        retry_after_seconds: Option<u64>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -39,6 +48,38 @@ impl AppError {
         }
     }
 
+    pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Refused {
+            status,
+            code,
+            message: message.into(),
+            retry_after_seconds: None,
+        }
+    }
+
+    /// 429 with how long to wait, in the body and in `Retry-After`.
+    pub fn too_many(
+        code: &'static str,
+        retry_after_seconds: u64,
+        message: impl Into<String>,
+    ) -> Self {
+        AppError::Refused {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code,
+            message: message.into(),
+            retry_after_seconds: Some(retry_after_seconds.max(1)),
+        }
+    }
+
+    /// 401 `signed_out`: no session, or one that ended.
+    pub fn signed_out() -> Self {
+        AppError::refused(
+            StatusCode::UNAUTHORIZED,
+            "signed_out",
+            "You are signed out. Sign in with a code sent to your phone.",
+        )
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::Invalid { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
@@ -46,6 +87,7 @@ impl AppError {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            AppError::Refused { status, code, .. } => (*status, code),
             AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -66,14 +108,26 @@ impl IntoResponse for AppError {
             AppError::Invalid { field, .. } => field.map(str::to_owned),
             _ => None,
         };
+        let retry_after_seconds = match &self {
+            AppError::Refused {
+                retry_after_seconds,
+                ..
+            } => *retry_after_seconds,
+            _ => None,
+        };
         let body = ApiError {
             error: code.to_owned(),
             message,
             field,
-            retry_after_seconds: None,
+            retry_after_seconds,
         };
         let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
+        if let Some(seconds) = retry_after_seconds {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if matches!(self, AppError::Unauthorized) {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -2,7 +2,9 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod notify;

@@ -5,14 +5,13 @@ use portal_server::app::{self, AppState, ServeError};
 use portal_server::cli::{
     self, Cli, Command, GuardianCommand, InputError, PatientCommand, PracticeCommand, TokenCommand,
 };
-use portal_server::config::{Config, ConfigError};
+use portal_server::clock::Clock;
+use portal_server::config::{Config, ConfigError, SmsProvider};
 use portal_server::error::AppError;
-use portal_server::notify::Notifier;
 use portal_server::practice::{self, Caller};
 use portal_server::store::{Store, StoreError};
 use portal_server::{api, seed};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 enum Failure {
@@ -74,6 +73,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     if let Command::Serve = cli.command {
         // Check everything that can be wrong with the setup before touching the database.
+        config.check_serve()?;
         app::check_portal(&config)?;
     }
     let store = Store::connect(&config.database_url, config.database_max_connections).await?;
@@ -91,11 +91,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve => {
             let listener = app::bind(config.bind).await?;
             let addr = listener.local_addr().map_err(ServeError::from)?;
-            let state = AppState {
-                notifier: Notifier::outbox(store.clone()),
-                store: store.clone(),
-                config: Arc::new(config.clone()),
-            };
+            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
             println!(
                 "Portal ready at http://{addr} ({} mode, {})",
                 config.mode,
@@ -103,6 +99,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             if config.is_development() {
                 println!("Development outbox: http://{addr}/dev/outbox");
+            } else if config.sms_provider == SmsProvider::Outbox {
+                println!("Warning: sms_provider is \"outbox\" in production mode: sign-in codes are not sent to anyone. Set PORTAL_SMS_PROVIDER=twilio.");
             }
             app::serve(listener, state, app::shutdown_signal()).await?;
         }

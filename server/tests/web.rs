@@ -47,6 +47,12 @@ async fn openapi_describes_every_endpoint(db: Db) {
     let paths = doc["paths"].as_object().unwrap();
     for path in [
         "/api/health",
+        "/api/auth/code",
+        "/api/auth/verify",
+        "/api/auth/sign-out",
+        "/api/session",
+        "/api/session/refresh",
+        "/api/twilio/sms",
         "/api/practice/practices",
         "/api/practice/practices/{slug}/patients",
         "/api/practice/practices/{slug}/patients/{patient_id}",

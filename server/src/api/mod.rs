@@ -1,7 +1,9 @@
 //! The JSON API under `/api/`, and its OpenAPI description built from the same handlers.
 
+pub mod auth;
 pub mod health;
 pub mod practice;
+pub mod twilio;
 
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
@@ -19,7 +21,10 @@ use crate::error::AppError;
 #[openapi(
     info(title = "Patient portal API", description = "Patient side under /api/, practice side under /api/practice/ (Bearer token)."),
     modifiers(&PracticeTokenScheme),
-    tags((name = "system"), (name = "practice", description = "Practice API (SPEC 4): token-authenticated"))
+    tags((name = "system"),
+        (name = "auth", description = "Sign in with a phone code, and the session (SPEC 3.1); the session is the `portal_session` cookie"),
+        (name = "twilio", description = "Twilio webhooks"),
+        (name = "practice", description = "Practice API (SPEC 4): token-authenticated"))
 )]
 struct ApiDoc;
 
@@ -39,6 +44,8 @@ impl Modify for PracticeTokenScheme {
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
         .merge(health::routes())
+        .merge(auth::routes())
+        .merge(twilio::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

@@ -1,7 +1,8 @@
-//! Texts and e-mails leave through one interface. This issue ships the development outbox;
-//! the Twilio and SMTP senders plug in behind the same trait.
+//! Texts and e-mails leave through one interface: the development outbox, or Twilio for texts
+//! (`sms_provider`). The SMTP sender plugs in behind the same trait.
 
 pub mod outbox;
+pub mod twilio;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -22,9 +23,15 @@ pub enum Message {
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
-    /// The provider refused this recipient (invalid or opted-out number, bad address).
+    /// The provider refused this recipient (invalid number, bad address).
     #[error("the recipient cannot receive messages: {0}")]
     Recipient(String),
+    /// The recipient texted STOP to our number; nothing can be sent until they text START.
+    #[error("the recipient has opted out of texts: {0}")]
+    OptedOut(String),
+    /// The provider asks us to slow down.
+    #[error("the message service is rate limiting us: {0}")]
+    RateLimited(String),
     /// The provider is busy or unreachable; trying later may work.
     #[error("the message service is unavailable: {0}")]
     Unavailable(String),
@@ -50,6 +57,18 @@ impl Notifier {
             sms: outbox.clone(),
             email: outbox,
         }
+    }
+
+    /// Texts through the configured `sms_provider`; e-mails through the outbox until SMTP lands.
+    pub fn from_config(
+        config: &crate::config::Config,
+        store: crate::store::Store,
+    ) -> Result<Notifier, NotifyError> {
+        let mut notifier = Notifier::outbox(store);
+        if config.sms_provider == crate::config::SmsProvider::Twilio {
+            notifier.sms = Arc::new(twilio::TwilioSender::from_config(config)?);
+        }
+        Ok(notifier)
     }
 
     pub async fn send(&self, message: &Message) -> Result<(), NotifyError> {

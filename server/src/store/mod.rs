@@ -10,6 +10,8 @@ pub mod audit;
 pub mod outbox;
 pub mod patients;
 pub mod practices;
+pub mod sessions;
+pub mod sign_in;
 pub mod tokens;
 
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};

@@ -3,11 +3,10 @@
 #![allow(dead_code)]
 
 use portal_server::app::{self, AppState};
+use portal_server::clock::Clock;
 use portal_server::config::{Config, Mode};
-use portal_server::notify::Notifier;
 use portal_server::store::Store;
 use sqlx::{Connection, Executor};
-use std::sync::Arc;
 use tokio::sync::oneshot;
 
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +20,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub store: Store,
     pub config: Config,
+    /// The server's clock: starts at the real time and moves only with `clock.advance`.
+    pub clock: Clock,
     pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -95,11 +96,10 @@ pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
     store.migrate().await.expect("migrate the test database");
     let listener = app::bind(config.bind).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: store.clone(),
-        notifier: Notifier::outbox(store.clone()),
-        config: Arc::new(config.clone()),
-    };
+    let clock = Clock::manual();
+    let state = AppState::new(store.clone(), config.clone(), clock.clone())
+        .await
+        .expect("set up the server's state");
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app::serve(listener, state, async move {
         let _ = stopped.await;
@@ -109,6 +109,7 @@ pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
         http: reqwest::Client::new(),
         store,
         config,
+        clock,
         dir,
         stop: Some(stop),
     }
@@ -151,4 +152,93 @@ macro_rules! on_both_databases {
             $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Db::Postgres).await } )*
         }
     };
+}
+
+/// Sign-in helpers.
+impl TestApp {
+    pub async fn request_code(&self, phone: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/auth/code"))
+            .json(&serde_json::json!({ "phone": phone }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn verify(&self, phone: &str, code: &str, remember: bool) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/auth/verify"))
+            .json(&serde_json::json!({ "phone": phone, "code": code, "remember_device": remember }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Texts sent to `e164`, newest first, from the development outbox.
+    pub async fn texts_to(&self, e164: &str) -> Vec<String> {
+        self.store
+            .list_outbox(1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.channel == "sms" && m.to_address == e164)
+            .map(|m| m.body)
+            .collect()
+    }
+
+    /// The code in the newest text to `e164`, read from its WebOTP line.
+    pub async fn last_code(&self, e164: &str) -> String {
+        let texts = self.texts_to(e164).await;
+        let text = texts.first().expect("a text was sent");
+        text.rsplit_once('#').expect("a WebOTP line").1.to_owned()
+    }
+
+    /// Asks for a code, verifies it and returns the `portal_session` cookie (`name=value`).
+    pub async fn sign_in(&self, e164: &str) -> String {
+        let r = self.request_code(e164).await;
+        assert_eq!(r.status(), 200, "{:?}", r.text().await);
+        let code = self.last_code(e164).await;
+        let r = self.verify(e164, &code, false).await;
+        assert_eq!(r.status(), 200);
+        session_cookie_of(&r)
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Every `Set-Cookie` of a response.
+pub fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+    r.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `portal_session=…` as a `Cookie` header value, from a response that set it.
+pub fn session_cookie_of(r: &reqwest::Response) -> String {
+    set_cookies(r)
+        .into_iter()
+        .find(|c| c.starts_with("portal_session="))
+        .expect("a portal_session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
 }

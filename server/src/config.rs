@@ -422,6 +422,18 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_loads_and_documents_every_key() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../portal.example.toml");
+        let c = Config::load(Some(std::path::Path::new(path)), env(&[])).unwrap();
+        assert_eq!(c.public_host().unwrap(), "127.0.0.1");
+        let text = std::fs::read_to_string(path).unwrap();
+        for (var, key) in ENV_KEYS {
+            assert!(text.contains(var), "{var} is not in portal.example.toml");
+            assert!(text.contains(&format!("{key} =")), "{key} is not in portal.example.toml");
+        }
+    }
+
+    #[test]
     fn twilio_needs_its_keys() {
         let e = Config::load(None, env(&[("PORTAL_SMS_PROVIDER", "twilio")]))
             .unwrap_err()

@@ -77,6 +77,11 @@ pub struct Config {
     pub sms_provider: SmsProvider,
     /// How many sign-in codes one client address may ask for in an hour (all numbers together).
     pub sign_in_codes_per_ip_per_hour: u32,
+    /// Behind a load balancer or reverse proxy: take the client's address from the last entry
+    /// of `X-Forwarded-For` (the one the proxy added) instead of the connection's peer. Only turn
+    /// this on when every request comes through such a proxy: otherwise clients choose their
+    /// own address and escape the per-address limit.
+    pub trust_forwarded_for: bool,
     /// Twilio account SID (`AC…`), with `sms_provider = "twilio"`.
     pub twilio_account_sid: Option<String>,
     /// Twilio auth token: authenticates the Messages API calls and checks webhook signatures.
@@ -102,6 +107,7 @@ impl Default for Config {
             secret_key: None,
             sms_provider: SmsProvider::Outbox,
             sign_in_codes_per_ip_per_hour: 20,
+            trust_forwarded_for: false,
             twilio_account_sid: None,
             twilio_auth_token: None,
             twilio_from: None,
@@ -154,6 +160,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "PORTAL_SIGN_IN_CODES_PER_IP_PER_HOUR",
         "sign_in_codes_per_ip_per_hour",
     ),
+    ("PORTAL_TRUST_FORWARDED_FOR", "trust_forwarded_for"),
     ("PORTAL_TWILIO_ACCOUNT_SID", "twilio_account_sid"),
     ("PORTAL_TWILIO_AUTH_TOKEN", "twilio_auth_token"),
     ("PORTAL_TWILIO_FROM", "twilio_from"),
@@ -213,6 +220,16 @@ impl Config {
                         name: name.clone(),
                         message: "expected a whole number".into(),
                     })?,
+                "trust_forwarded_for" => match value.trim() {
+                    "true" | "1" | "yes" => toml::Value::Boolean(true),
+                    "false" | "0" | "no" => toml::Value::Boolean(false),
+                    _ => {
+                        return Err(ConfigError::Env {
+                            name: name.clone(),
+                            message: "expected true or false".into(),
+                        })
+                    }
+                },
                 _ => toml::Value::String(value),
             };
             table.insert((*key).to_owned(), parsed);
@@ -393,6 +410,13 @@ mod tests {
         assert_eq!(c.public_host().unwrap(), "portal.example.com");
         assert_eq!(c.public_base(), "https://portal.example.com:8443");
         assert_eq!(c.sign_in_codes_per_ip_per_hour, 50);
+        assert!(!c.trust_forwarded_for);
+        let c = Config::load(None, env(&[("PORTAL_TRUST_FORWARDED_FOR", "true")])).unwrap();
+        assert!(c.trust_forwarded_for);
+        let e = Config::load(None, env(&[("PORTAL_TRUST_FORWARDED_FOR", "maybe")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTAL_TRUST_FORWARDED_FOR"), "{e}");
         let e = Config::load(None, env(&[("PORTAL_PUBLIC_URL", "portal.example.com")]))
             .unwrap_err()
             .to_string();
@@ -429,7 +453,10 @@ mod tests {
         let text = std::fs::read_to_string(path).unwrap();
         for (var, key) in ENV_KEYS {
             assert!(text.contains(var), "{var} is not in portal.example.toml");
-            assert!(text.contains(&format!("{key} =")), "{key} is not in portal.example.toml");
+            assert!(
+                text.contains(&format!("{key} =")),
+                "{key} is not in portal.example.toml"
+            );
         }
     }
 

@@ -300,6 +300,52 @@ async fn one_client_address_may_ask_for_20_codes_an_hour(db: Db) {
     assert_eq!(app.request_code("+19728487000").await.status(), 200);
 }
 
+async fn behind_a_proxy_the_limit_is_per_forwarded_address(db: Db) {
+    let ask = |app: &TestApp, phone: String, forwarded: &'static str| {
+        app.http
+            .post(app.url("/api/auth/code"))
+            .header("x-forwarded-for", forwarded)
+            .json(&serde_json::json!({ "phone": phone }))
+            .send()
+    };
+    let app = common::spawn_with(db, |c| {
+        c.trust_forwarded_for = true;
+        c.sign_in_codes_per_ip_per_hour = 2;
+    })
+    .await;
+    // The client forges the first entry; the proxy's own entry (the last) is what counts.
+    for (i, forwarded) in ["1.1.1.1, 203.0.113.7", "2.2.2.2, 203.0.113.7"]
+        .iter()
+        .enumerate()
+    {
+        let r = ask(&app, format!("+1972848600{i}"), forwarded)
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let r = ask(&app, "+19728486009".into(), "3.3.3.3, 203.0.113.7")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    let r = ask(&app, "+19728486009".into(), "203.0.113.8")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "another client behind the proxy");
+
+    // Without the setting the header is ignored: the connection's address counts.
+    let app = common::spawn_with(db, |c| c.sign_in_codes_per_ip_per_hour = 2).await;
+    for (i, forwarded) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
+        let r = ask(&app, format!("+1972848600{i}"), forwarded)
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let r = ask(&app, "+19728486009".into(), "203.0.113.3")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+}
+
 async fn codes_are_stored_only_as_keyed_hashes(db: Db) {
     use sha2::{Digest, Sha256};
     let app = spawn(db).await;
@@ -748,6 +794,7 @@ on_both_databases!(
     resend_waits_30_seconds,
     five_codes_per_number_per_hour,
     one_client_address_may_ask_for_20_codes_an_hour,
+    behind_a_proxy_the_limit_is_per_forwarded_address,
     codes_are_stored_only_as_keyed_hashes,
     two_verifies_of_one_code_at_once_open_one_session,
     concurrent_wrong_guesses_never_exceed_five,

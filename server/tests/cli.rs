@@ -248,6 +248,42 @@ fn missing_portal_build_is_one_clear_line() {
 }
 
 #[test]
+fn serving_in_production_without_a_secret_key_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let line = one_line_error(&server(
+        &[("PORTAL_DATABASE_URL", &url), ("PORTAL_MODE", "production")],
+        &["serve"],
+    ));
+    assert!(
+        line.contains("secret_key") && line.contains("PORTAL_SECRET_KEY"),
+        "{line}"
+    );
+    let line = one_line_error(&server(
+        &[
+            ("PORTAL_DATABASE_URL", &url),
+            ("PORTAL_SECRET_KEY", "too short"),
+        ],
+        &["serve"],
+    ));
+    assert!(line.contains("at least 32 bytes"), "{line}");
+}
+
+#[test]
+fn twilio_without_its_keys_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let line = one_line_error(&server(
+        &[
+            ("PORTAL_DATABASE_URL", &url),
+            ("PORTAL_SMS_PROVIDER", "twilio"),
+        ],
+        &["serve"],
+    ));
+    assert!(line.contains("PORTAL_TWILIO_ACCOUNT_SID"), "{line}");
+}
+
+#[test]
 fn seed_demo_refuses_production() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());

@@ -757,6 +757,25 @@ async fn a_new_sign_in_ends_the_previous_session_of_the_browser(db: Db) {
     assert_eq!(info.phone, "•••• 5862");
 }
 
+async fn old_codes_and_sessions_are_forgotten(db: Db) {
+    let app = spawn(db).await;
+    app.sign_in(ANA).await;
+    app.clock.advance(Duration::from_secs(37 * 3600));
+    app.sign_in(ANA).await;
+    let count = |table: &'static str| {
+        let pool = app.store.pool().clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            n
+        }
+    };
+    assert_eq!(count("sign_in_codes").await, 1);
+    assert_eq!(count("sessions").await, 1);
+}
+
 async fn opted_out_numbers_get_403_and_no_text_until_start(db: Db) {
     let app = spawn(db).await;
     // Development mode with the outbox: the webhook takes unsigned (simulated) texts.
@@ -806,5 +825,6 @@ on_both_databases!(
     sign_out_revokes_the_session_on_the_server,
     missing_or_tampered_cookies_are_signed_out,
     a_new_sign_in_ends_the_previous_session_of_the_browser,
+    old_codes_and_sessions_are_forgotten,
     opted_out_numbers_get_403_and_no_text_until_start,
 );

@@ -5,6 +5,8 @@ use super::{new_id, Result, Store};
 use crate::secrets::{random_token, sha256_hex};
 use sqlx::{Any, Transaction};
 
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
     pub id: String,
@@ -30,6 +32,15 @@ pub async fn insert_session(
     device_id: Option<&str>,
     now: i64,
 ) -> Result<(String, String)> {
+    // The account's sessions that ended a day ago or more are of no use any more.
+    sqlx::query(
+        "DELETE FROM sessions WHERE account_id = $1 AND (created_at < $2 OR revoked_at < $3)",
+    )
+    .bind(account_id)
+    .bind(now - crate::auth::SESSION_ABSOLUTE_MS - DAY_MS)
+    .bind(now - DAY_MS)
+    .execute(&mut **tx)
+    .await?;
     let token = random_token(32);
     let id = new_id();
     sqlx::query(

@@ -188,6 +188,12 @@ pub async fn insert_code(
         .bind(phone)
         .execute(&mut **tx)
         .await?;
+    // Codes older than a day tell nothing any rule needs: forget them.
+    sqlx::query("DELETE FROM sign_in_codes WHERE phone = $1 AND created_at < $2")
+        .bind(phone)
+        .bind(now - 24 * 60 * 60 * 1000)
+        .execute(&mut **tx)
+        .await?;
     let id = new_id();
     sqlx::query(
         "INSERT INTO sign_in_codes (id, phone, code_hash, state, wrong_guesses, created_at, expires_at)

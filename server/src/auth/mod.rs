@@ -198,8 +198,9 @@ pub async fn session_info(state: &AppState, session: &SessionRow) -> AppResult<S
         .collect();
     Ok(SessionInfo {
         phone: masked(&session.phone),
-        idle_seconds_left: (idle_left.max(0) / 1000) as u64,
-        absolute_seconds_left: (absolute_left.max(0) / 1000) as u64,
+        // Rounded up: a session that has a few milliseconds left still has "1 second".
+        idle_seconds_left: ceil_seconds(idle_left),
+        absolute_seconds_left: ceil_seconds(absolute_left),
         remembered_device,
         practices,
     })

@@ -3,9 +3,12 @@
 
 use crate::i18n::Strings;
 use gloo_net::http::{Request, Response};
-use serde::de::DeserializeOwned;
+use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
-use wire::api::{ApiError, Health};
+use wire::{
+    api::{ApiError, Health},
+    auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
+};
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,8 +39,8 @@ impl ApiClientError {
     pub fn message(&self, t: &'static Strings) -> &'static str {
         if let ApiClientError::Api { body, .. } = self {
             match body.error.as_str() {
-                "rate_limited" => return t.error_rate_limited,
-                "unauthorized" => return t.error_signed_out,
+                "rate_limited" | "too_many_requests" => return t.error_rate_limited,
+                "unauthorized" | "signed_out" => return t.error_signed_out,
                 "not_found" => return t.error_not_found,
                 _ => {}
             }
@@ -66,27 +69,82 @@ impl std::error::Error for ApiClientError {}
 
 /// `GET /api/health`: whether the server is up and can reach its database.
 pub async fn health() -> Result<Health, ApiClientError> {
-    get("/api/health").await
+    parse(call(false, "/api/health", None).await?)
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiClientError> {
-    let response = Request::get(path)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| ApiClientError::Network)?;
-    read(response).await
+/// `POST /api/auth/code`: text a sign-in code to `phone`.
+pub async fn send_code(phone: &str) -> Result<SendCodeResponse, ApiClientError> {
+    let body = SendCodeRequest {
+        phone: phone.to_owned(),
+    };
+    parse(call(true, "/api/auth/code", Some(to_json(&body))).await?)
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiClientError> {
+/// `POST /api/auth/verify`: the code from the text; the server sets the session cookie.
+pub async fn verify(request: &VerifyCodeRequest) -> Result<SessionInfo, ApiClientError> {
+    parse(call(true, "/api/auth/verify", Some(to_json(request))).await?)
+}
+
+/// `GET /api/session`: who is signed in (401 `signed_out` when nobody). Does not extend the
+/// idle timer.
+pub async fn session() -> Result<SessionInfo, ApiClientError> {
+    parse(call(false, "/api/session", None).await?)
+}
+
+/// `POST /api/session/refresh`: "stay signed in".
+pub async fn refresh() -> Result<SessionInfo, ApiClientError> {
+    parse(call(true, "/api/session/refresh", None).await?)
+}
+
+/// `POST /api/auth/sign-out`: ends the session on the server (204).
+pub async fn sign_out() -> Result<(), ApiClientError> {
+    call(true, "/api/auth/sign-out", None).await.map(drop)
+}
+
+fn to_json(body: &impl Serialize) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
+/// A successful answer's body.
+struct Answer {
+    status: u16,
+    text: String,
+}
+
+fn parse<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiClientError> {
+    serde_json::from_str(&answer.text).map_err(|_| ApiClientError::Unexpected {
+        status: answer.status,
+    })
+}
+
+/// Every request goes through here: one copy of the fetch code, whatever the body types
+/// (this keeps the WebAssembly small). `body` is JSON.
+async fn call(post: bool, path: &str, body: Option<String>) -> Result<Answer, ApiClientError> {
+    let request = if post {
+        Request::post(path)
+    } else {
+        Request::get(path)
+    };
+    let request = request.header("Accept", "application/json");
+    let sent = match body {
+        Some(body) => {
+            request
+                .header("Content-Type", "application/json")
+                .body(body)
+                .map_err(|_| ApiClientError::Unexpected { status: 0 })?
+                .send()
+                .await
+        }
+        None => request.send().await,
+    };
+    let response: Response = sent.map_err(|_| ApiClientError::Network)?;
     let status = response.status();
+    // A body that cannot be read is as good as none: an error below, or `()` for a 204.
+    let text = response.text().await.unwrap_or_default();
     if response.ok() {
-        return response
-            .json()
-            .await
-            .map_err(|_| ApiClientError::Unexpected { status });
+        return Ok(Answer { status, text });
     }
-    match response.json::<ApiError>().await {
+    match serde_json::from_str::<ApiError>(&text) {
         Ok(body) => Err(ApiClientError::Api { status, body }),
         Err(_) => Err(ApiClientError::Unexpected { status }),
     }

@@ -6,6 +6,8 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod session;
+pub mod web_otp;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -118,7 +118,11 @@ async fn home_page_is_english_and_checks_the_service() {
     assert_eq!(text(&host, "main h1"), "Welcome to your patient portal");
     assert!(find(&host, "h1 ~ h1, header h1").is_none(), "one h1");
     assert!(text(&host, ".skip-link").contains(en.skip_to_content));
-    assert_eq!(document().title(), "Home – Patient Portal");
+    // The title follows in an effect, after the page is drawn.
+    wait_until("the tab title is set", || {
+        document().title() == "Home – Patient Portal"
+    })
+    .await;
     // The first load leaves focus alone (the skip link comes first).
     assert!(!is_focused(&host, "main h1"));
     find(&host, ".skip-link").unwrap().click();

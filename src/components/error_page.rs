@@ -1,11 +1,10 @@
 use super::PageTitle;
-use crate::i18n::use_locale;
+use crate::i18n::tr;
 use leptos::prelude::*;
 
 /// What the error boundary shows instead of a page that failed: plain words and a way on.
 #[component]
 pub fn ErrorPage() -> impl IntoView {
-    let locale = use_locale();
     let reload = |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.location().reload();
@@ -13,13 +12,13 @@ pub fn ErrorPage() -> impl IntoView {
     };
     view! {
         <PageTitle page=|t| t.error_page_title />
-        <h1 tabindex="-1">{move || locale.t().error_heading}</h1>
-        <p>{move || locale.t().error_body}</p>
+        <h1 tabindex="-1">{tr(|t| t.error_heading)}</h1>
+        <p>{tr(|t| t.error_body)}</p>
         <p class="actions">
             <button type="button" class="button" on:click=reload>
-                {move || locale.t().error_reload}
+                {tr(|t| t.error_reload)}
             </button>
-            <a href="/">{move || locale.t().go_home}</a>
+            <a href="/">{tr(|t| t.go_home)}</a>
         </p>
     }
 }

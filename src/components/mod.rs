@@ -1,6 +1,7 @@
 //! Pieces shared by pages.
 
 mod error_page;
+pub mod form;
 mod header;
 mod page_title;
 mod service_status;

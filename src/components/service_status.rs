@@ -1,4 +1,7 @@
-use crate::{api, i18n::use_locale};
+use crate::{
+    api,
+    i18n::{tr, use_locale},
+};
 use leptos::{prelude::*, task::spawn_local};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +53,7 @@ pub fn ServiceStatus() -> impl IntoView {
         (status.get() == Status::Unreachable).then(|| {
             view! {
                 <button type="button" class="button-secondary" on:click=move |_| check()>
-                    {move || locale.t().status_retry}
+                    {tr(|t| t.status_retry)}
                 </button>
             }
         })
@@ -58,7 +61,7 @@ pub fn ServiceStatus() -> impl IntoView {
     view! {
         <div class="service-status">
             <p role="status">
-                {move || locale.t().status_label}" "
+                {tr(|t| t.status_label)}" "
                 <strong data-status=move || status.get().name()>
                     {text}
                 </strong>

@@ -79,6 +79,101 @@ catalog! {
     error_rate_limited,
     error_signed_out,
     error_not_found,
+
+    /// Shared pieces.
+    loading,
+    /// The error summary's heading, above the list of problems on a form.
+    error_summary_title,
+    /// Hidden before each field's error, so screen readers say it is one.
+    error_prefix,
+    /// Time left, in words: `{n}` is a number. "1 minute and 5 seconds".
+    time_second_one,
+    time_seconds,
+    time_minute_one,
+    time_minutes,
+    time_and,
+
+    /// Header: ends the session on the server.
+    sign_out,
+    signing_out,
+    /// Home page links.
+    home_sign_in,
+    home_go_to_practices,
+
+    /// `/sign-in`: the phone number page.
+    sign_in_page_title,
+    sign_in_heading,
+    phone_label,
+    phone_hint,
+    remember_label,
+    remember_hint,
+    send_code_button,
+    sending,
+    /// What the sign-in page says after a sign-out (role=status).
+    signed_out_notice,
+    idle_signed_out_notice,
+    absolute_signed_out_notice,
+
+    /// Phone number errors, from `wire::PhoneError` or the server's `phone_*` codes.
+    phone_empty,
+    phone_invalid_characters,
+    phone_not_us,
+    phone_wrong_length,
+    phone_invalid_area_code,
+    phone_invalid_exchange,
+    /// The text provider refused the number (422 phone_undeliverable): a landline, say.
+    phone_undeliverable,
+    /// The number texted STOP (403 opted_out).
+    opted_out,
+    /// The text provider is down (503 sms_unavailable).
+    sms_unavailable,
+    /// Limits; `{time}` is the wait in words.
+    too_many_codes,
+    too_many_requests,
+    /// Under the buttons while a limit lasts; counts down.
+    resend_wait,
+    try_again_wait,
+
+    /// `/sign-in/code`: the code page. `{phone}` is `•••• 5861`.
+    code_page_title,
+    code_heading,
+    code_sent_to,
+    code_expires,
+    code_label,
+    code_hint,
+    verify_button,
+    verifying,
+    resend_button,
+    resent,
+    different_number,
+
+    /// Code errors, from `wire::CodeError` or the server's answers.
+    code_empty,
+    code_not_digits,
+    code_wrong_length,
+    code_incorrect,
+    code_expired,
+    code_locked,
+
+    /// `/practices` and `/practices/{slug}`.
+    practices_page_title,
+    practices_heading,
+    practice_phone,
+    practice_patients_soon,
+    practice_other,
+
+    /// `/practices` when nothing is linked to the number yet. `{phone}` is `•••• 5861`.
+    no_records_page_title,
+    no_records_heading,
+    no_records_intro,
+    no_records_ways,
+    no_records_link,
+    no_records_ask,
+
+    /// The dialog 2 minutes before the idle timeout. `{time}` counts down.
+    idle_heading,
+    idle_body,
+    stay_signed_in,
 }
 
 /// The catalog for a language.
@@ -86,6 +181,39 @@ pub fn strings(language: Language) -> &'static Strings {
     match language {
         Language::En => &en::EN,
         Language::Es => &es::ES,
+    }
+}
+
+impl Strings {
+    /// A wait in words: "25 seconds", "1 minute and 5 seconds", "47 minutes" (from 10 minutes
+    /// up, rounded up to whole minutes: seconds would be noise).
+    pub fn time(&self, seconds: u64) -> String {
+        let unit = |n: u64, one: &str, many: &str| {
+            if n == 1 {
+                one.to_owned()
+            } else {
+                many.replace("{n}", &n.to_string())
+            }
+        };
+        if seconds < 60 {
+            return unit(seconds, self.time_second_one, self.time_seconds);
+        }
+        if seconds >= 600 {
+            return unit(
+                seconds.div_ceil(60),
+                self.time_minute_one,
+                self.time_minutes,
+            );
+        }
+        let minutes = unit(seconds / 60, self.time_minute_one, self.time_minutes);
+        match seconds % 60 {
+            0 => minutes,
+            s => format!(
+                "{minutes}{}{}",
+                self.time_and,
+                unit(s, self.time_second_one, self.time_seconds)
+            ),
+        }
     }
 }
 
@@ -118,6 +246,16 @@ impl Locale {
     }
 }
 
+/// A message that follows the language, for views: `{tr(|t| t.sign_out)}`. Every message
+/// shares this one closure type, so each use costs a function pointer, not its own copy of the
+/// rendering code (which made up most of the bundle's growth per page).
+pub fn tr(
+    message: fn(&'static Strings) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let locale = use_locale();
+    move || message(locale.t())
+}
+
 /// The app's [`Locale`]; panics outside the app, which is a programming error.
 pub fn use_locale() -> Locale {
     expect_context::<Locale>()
@@ -128,7 +266,34 @@ mod tests {
     use super::*;
 
     /// Messages that are rightly the same in both languages.
-    const SAME_IN_BOTH: &[&str] = &[];
+    const SAME_IN_BOTH: &[&str] = &["error_prefix"];
+
+    #[test]
+    fn waits_in_words() {
+        let en = strings(Language::En);
+        assert_eq!(en.time(1), "1 second");
+        assert_eq!(en.time(25), "25 seconds");
+        assert_eq!(en.time(60), "1 minute");
+        assert_eq!(en.time(65), "1 minute and 5 seconds");
+        assert_eq!(en.time(120), "2 minutes");
+        assert_eq!(en.time(599), "9 minutes and 59 seconds");
+        assert_eq!(en.time(2801), "47 minutes");
+        let es = strings(Language::Es);
+        assert_eq!(es.time(1), "1 segundo");
+        assert_eq!(es.time(61), "1 minuto y 1 segundo");
+        assert_eq!(es.time(120), "2 minutos");
+    }
+
+    #[test]
+    fn placeholders_survive_translation() {
+        let en = strings(Language::En).entries();
+        let es = strings(Language::Es).entries();
+        for ((key, en), (_, es)) in en.iter().zip(&es) {
+            for slot in ["{n}", "{time}", "{phone}"] {
+                assert_eq!(en.contains(slot), es.contains(slot), "{key}: {slot}");
+            }
+        }
+    }
 
     #[test]
     fn no_message_is_empty() {

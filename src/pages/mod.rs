@@ -2,6 +2,10 @@
 
 mod home;
 mod not_found;
+mod practices;
+mod sign_in;
 
 pub use home::Home;
 pub use not_found::NotFound;
+pub use practices::{PracticePage, Practices};
+pub use sign_in::{EnterCode, SignIn};

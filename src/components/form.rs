@@ -1,0 +1,340 @@
+//! Form errors the GOV.UK way (UX.md "Forms"): checked on submit, shown next to the field and
+//! in a summary at the top that takes focus and links to the field.
+
+use crate::{
+    api::ApiClientError,
+    i18n::{tr, use_locale, Strings},
+};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wire::{CodeError, PhoneError};
+
+/// Everything that can go wrong on the sign-in pages, each with a message that says how to fix
+/// it. Waits carry the seconds left when the answer came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Phone(PhoneError),
+    /// The text provider refused the number (a landline, say).
+    Undeliverable,
+    Code(CodeError),
+    CodeIncorrect,
+    CodeExpired,
+    CodeLocked,
+    OptedOut,
+    SmsUnavailable,
+    ResendTooSoon(u64),
+    TooManyCodes(u64),
+    TooManyRequests(u64),
+    Network,
+    Server,
+}
+
+impl Problem {
+    /// The server's answer, by its stable `error` code.
+    pub fn from_api(error: &ApiClientError) -> Problem {
+        let ApiClientError::Api { status, body } = error else {
+            return match error {
+                ApiClientError::Network => Problem::Network,
+                _ => Problem::Server,
+            };
+        };
+        let wait = body.retry_after_seconds.unwrap_or(60);
+        match body.error.as_str() {
+            "resend_too_soon" => Problem::ResendTooSoon(wait),
+            "too_many_codes" => Problem::TooManyCodes(wait),
+            "opted_out" => Problem::OptedOut,
+            "sms_unavailable" => Problem::SmsUnavailable,
+            "code_incorrect" => Problem::CodeIncorrect,
+            "code_expired" => Problem::CodeExpired,
+            "code_locked" => Problem::CodeLocked,
+            "phone_undeliverable" => Problem::Undeliverable,
+            "phone_empty" => Problem::Phone(PhoneError::Empty),
+            "phone_invalid_characters" => Problem::Phone(PhoneError::InvalidCharacters),
+            "phone_not_us" => Problem::Phone(PhoneError::NotUs),
+            "phone_wrong_length" => Problem::Phone(PhoneError::WrongLength),
+            "phone_invalid_area_code" => Problem::Phone(PhoneError::InvalidAreaCode),
+            "phone_invalid_exchange" => Problem::Phone(PhoneError::InvalidExchange),
+            "code_empty" => Problem::Code(CodeError::Empty),
+            "code_not_digits" => Problem::Code(CodeError::NotDigits),
+            "code_wrong_length" => Problem::Code(CodeError::WrongLength),
+            _ if *status == 429 => Problem::TooManyRequests(wait),
+            _ => Problem::Server,
+        }
+    }
+
+    /// The `id` of the field to fix, if one is.
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            Problem::Phone(_) | Problem::Undeliverable => Some("phone"),
+            Problem::Code(_) | Problem::CodeIncorrect => Some("code"),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait, for limits.
+    pub fn wait(self) -> Option<u64> {
+        match self {
+            Problem::ResendTooSoon(s) | Problem::TooManyCodes(s) | Problem::TooManyRequests(s) => {
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn message(self, t: &Strings) -> String {
+        let text = match self {
+            Problem::Phone(error) => match error {
+                PhoneError::Empty => t.phone_empty,
+                PhoneError::InvalidCharacters => t.phone_invalid_characters,
+                PhoneError::NotUs => t.phone_not_us,
+                PhoneError::WrongLength => t.phone_wrong_length,
+                PhoneError::InvalidAreaCode => t.phone_invalid_area_code,
+                PhoneError::InvalidExchange => t.phone_invalid_exchange,
+            },
+            Problem::Code(error) => match error {
+                CodeError::Empty => t.code_empty,
+                CodeError::NotDigits => t.code_not_digits,
+                CodeError::WrongLength => t.code_wrong_length,
+            },
+            Problem::Undeliverable => t.phone_undeliverable,
+            Problem::CodeIncorrect => t.code_incorrect,
+            Problem::CodeExpired => t.code_expired,
+            Problem::CodeLocked => t.code_locked,
+            Problem::OptedOut => t.opted_out,
+            Problem::SmsUnavailable => t.sms_unavailable,
+            Problem::ResendTooSoon(_) => t.resend_wait,
+            Problem::TooManyCodes(_) => t.too_many_codes,
+            Problem::TooManyRequests(_) => t.too_many_requests,
+            Problem::Network => t.error_network,
+            Problem::Server => t.error_server,
+        };
+        match self.wait() {
+            Some(seconds) => text.replace("{time}", &t.time(seconds)),
+            None => text.to_owned(),
+        }
+    }
+}
+
+/// Shows `problem` and moves focus to the error summary once it is drawn.
+pub fn report(signal: RwSignal<Option<Problem>>, problem: Problem) {
+    // The page may be gone by the time an answer comes.
+    if signal.try_set(Some(problem)).is_some() {
+        return;
+    }
+    request_animation_frame(|| focus("error-summary"));
+}
+
+/// Focuses the element with this `id`, if it is on the page.
+pub fn focus(id: &str) {
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// The box at the top of a form: what is wrong, linked to the field to fix (`target` when the
+/// problem is not about one field). `role="alert"`, and focused by [`report`]. Always on the
+/// page, hidden while there is no problem. Its text is the answer at the time (a countdown in
+/// an alert would be read out every second); the page shows the live countdown elsewhere.
+#[component]
+pub fn ErrorSummary(problem: RwSignal<Option<Problem>>, target: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let field = move || problem.get().and_then(Problem::field).unwrap_or(target);
+    // The router would treat `#field` as a navigation; focusing the field is the point.
+    let go = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        focus(field());
+    };
+    view! {
+        <div
+            class="error-summary"
+            id="error-summary"
+            role="alert"
+            tabindex="-1"
+            hidden=move || problem.with(Option::is_none)
+        >
+            <h2>{tr(|t| t.error_summary_title)}</h2>
+            <ul>
+                <li>
+                    <a href=move || format!("#{}", field()) on:click=go>
+                        {move || problem.get().map(|p| p.message(locale.t()))}
+                    </a>
+                </li>
+            </ul>
+        </div>
+    }
+}
+
+/// The message under a field, shown when the problem is about that field.
+#[component]
+pub fn FieldError(problem: RwSignal<Option<Problem>>, field: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let mine = move || problem.get().filter(|p| p.field() == Some(field));
+    view! {
+        <p class="field-error" id=format!("{field}-error") hidden=move || mine().is_none()>
+            <span class="visually-hidden">{tr(|t| t.error_prefix)}" "</span>
+            {move || mine().map(|p| p.message(locale.t()))}
+        </p>
+    }
+}
+
+/// The attributes of a field that may have an error: its class, `aria-invalid` and
+/// `aria-describedby` (its hint, and its error when there is one). One set of closures for
+/// every field keeps the WebAssembly small.
+#[derive(Clone, Copy)]
+pub struct FieldState {
+    pub problem: RwSignal<Option<Problem>>,
+    pub field: &'static str,
+}
+
+impl FieldState {
+    fn is_invalid(self) -> bool {
+        self.problem.get().and_then(Problem::field) == Some(self.field)
+    }
+
+    pub fn class(self) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || {
+            if self.is_invalid() {
+                "field field-invalid"
+            } else {
+                "field"
+            }
+        }
+    }
+
+    pub fn invalid(self) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+        move || self.is_invalid().then_some("true")
+    }
+
+    pub fn described_by(self) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || {
+            let field = self.field;
+            if self.is_invalid() {
+                format!("{field}-hint {field}-error")
+            } else {
+                format!("{field}-hint")
+            }
+        }
+    }
+}
+
+/// A text input's value, both ways.
+pub fn value_of(text: RwSignal<String>) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || text.get()
+}
+
+pub fn set_value(text: RwSignal<String>) -> impl Fn(leptos::ev::Event) + Copy + 'static {
+    move |ev| text.set(event_target_value(&ev))
+}
+
+/// `aria-disabled` for a button while its request runs (it still takes focus and says why).
+pub fn busy_attr(busy: RwSignal<bool>) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync {
+    move || busy.get().then_some("true")
+}
+
+/// A button's words, which say "…ing" while its request runs.
+pub fn busy_label(
+    busy: RwSignal<bool>,
+    idle: fn(&'static Strings) -> &'static str,
+    working: fn(&'static Strings) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let locale = use_locale();
+    move || {
+        let t = locale.t();
+        if busy.get() {
+            working(t)
+        } else {
+            idle(t)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{strings, Language};
+    use wire::api::ApiError;
+
+    fn api(status: u16, error: &str, retry: Option<u64>) -> ApiClientError {
+        ApiClientError::Api {
+            status,
+            body: ApiError {
+                error: error.into(),
+                message: "English for developers".into(),
+                field: None,
+                retry_after_seconds: retry,
+            },
+        }
+    }
+
+    #[test]
+    fn every_sign_in_error_code_has_its_own_message_and_field() {
+        let cases = [
+            (
+                api(422, "phone_wrong_length", None),
+                Problem::Phone(PhoneError::WrongLength),
+            ),
+            (
+                api(422, "phone_undeliverable", None),
+                Problem::Undeliverable,
+            ),
+            (
+                api(422, "code_not_digits", None),
+                Problem::Code(CodeError::NotDigits),
+            ),
+            (api(401, "code_incorrect", None), Problem::CodeIncorrect),
+            (api(410, "code_expired", None), Problem::CodeExpired),
+            (api(410, "code_locked", None), Problem::CodeLocked),
+            (api(403, "opted_out", None), Problem::OptedOut),
+            (
+                api(503, "sms_unavailable", Some(60)),
+                Problem::SmsUnavailable,
+            ),
+            (
+                api(429, "resend_too_soon", Some(25)),
+                Problem::ResendTooSoon(25),
+            ),
+            (
+                api(429, "too_many_codes", Some(2801)),
+                Problem::TooManyCodes(2801),
+            ),
+            (
+                api(429, "too_many_requests", Some(90)),
+                Problem::TooManyRequests(90),
+            ),
+            (
+                api(429, "something_new", None),
+                Problem::TooManyRequests(60),
+            ),
+            (api(500, "database_down", None), Problem::Server),
+            (ApiClientError::Network, Problem::Network),
+        ];
+        for (error, problem) in cases {
+            assert_eq!(Problem::from_api(&error), problem, "{error}");
+        }
+        assert_eq!(Problem::Phone(PhoneError::Empty).field(), Some("phone"));
+        assert_eq!(Problem::CodeIncorrect.field(), Some("code"));
+        assert_eq!(Problem::CodeLocked.field(), None);
+    }
+
+    #[test]
+    fn waits_are_said_in_words() {
+        let en = strings(Language::En);
+        assert_eq!(
+            Problem::ResendTooSoon(25).message(en),
+            "You can ask for a new code in 25 seconds."
+        );
+        assert_eq!(
+            Problem::TooManyCodes(2801).message(en),
+            "You have asked for too many codes. You can ask for a new code in 47 minutes."
+        );
+        let es = strings(Language::Es);
+        assert_eq!(
+            Problem::TooManyRequests(61).message(es),
+            "Hubo demasiados intentos desde este dispositivo. Espere 1 minuto y 1 segundo y vuelva a intentarlo."
+        );
+        assert!(Problem::OptedOut.message(en).contains("text START"));
+    }
+}

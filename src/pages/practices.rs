@@ -1,0 +1,145 @@
+//! After signing in (SPEC 3.2.1): the account's practices, or the "no records yet" page when
+//! nothing is linked to the number. Patients at a practice come with the next issue.
+
+use crate::{
+    components::PageTitle,
+    i18n::{tr, use_locale},
+    pages::NotFound,
+    session::{use_session, RequireSignIn},
+};
+use leptos::prelude::*;
+use leptos_router::{
+    hooks::{use_location, use_navigate},
+    NavigateOptions,
+};
+use wire::PhoneNumber;
+
+/// `(972) 555-0100` from E.164, for people; the raw value if it is not a US number.
+fn national(e164: &str) -> String {
+    PhoneNumber::parse(e164).map_or_else(|_| e164.to_owned(), |phone| phone.national())
+}
+
+/// `/practices`: "Which practice do you want to see?" (skipped when there is only one).
+#[component]
+pub fn Practices() -> impl IntoView {
+    view! {
+        <RequireSignIn>
+            <PracticeList />
+        </RequireSignIn>
+    }
+}
+
+#[component]
+fn PracticeList() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let practices = Memo::new(move |_| session.info().map(|i| i.practices).unwrap_or_default());
+    Effect::new(move |_| {
+        if let [only] = &practices.get()[..] {
+            navigate(
+                &format!("/practices/{}", only.slug),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    move || match practices.get().len() {
+        0 => view! { <NoRecords /> }.into_any(),
+        1 => ().into_any(),
+        _ => view! {
+            <PageTitle page=|t| t.practices_page_title />
+            <h1 tabindex="-1">{tr(|t| t.practices_heading)}</h1>
+            <ul class="choices">
+                {practices
+                    .get()
+                    .into_iter()
+                    .map(|practice| {
+                        view! {
+                            <li>
+                                <a href=format!("/practices/{}", practice.slug)>
+                                    <span class="choice-name">{practice.name}</span>
+                                    <span class="choice-detail">{national(&practice.phone)}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+}
+
+/// The account is signed in but linked to nothing: the two ways forward (SPEC 3.1.5).
+#[component]
+fn NoRecords() -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let phone = move || session.info().map(|i| i.phone).unwrap_or_default();
+    view! {
+        <PageTitle page=|t| t.no_records_page_title />
+        <h1 tabindex="-1">{tr(|t| t.no_records_heading)}</h1>
+        <p>{move || locale.t().no_records_intro.replace("{phone}", &phone())}</p>
+        <p>{tr(|t| t.no_records_ways)}</p>
+        <ol class="steps">
+            <li>{tr(|t| t.no_records_link)}</li>
+            <li>{tr(|t| t.no_records_ask)}</li>
+        </ol>
+    }
+}
+
+/// `/practices/{slug}`: the practice and how to reach it. Its patients come next.
+#[component]
+pub fn PracticePage() -> impl IntoView {
+    view! {
+        <RequireSignIn>
+            <PracticeDetails />
+        </RequireSignIn>
+    }
+}
+
+#[component]
+fn PracticeDetails() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let found = Memo::new(move |_| {
+        let slug = location
+            .pathname
+            .with(|path| path.strip_prefix("/practices/").map(str::to_owned))?;
+        let info = session.info()?;
+        let many = info.practices.len() > 1;
+        info.practices
+            .into_iter()
+            .find(|practice| practice.slug == slug)
+            .map(|practice| (practice, many))
+    });
+    move || match found.get() {
+        // Not one of this account's practices: the same page as any unknown address.
+        None => view! { <NotFound /> }.into_any(),
+        Some((practice, many)) => {
+            let tel = format!("tel:{}", practice.phone);
+            view! {
+                <PageTitle page=|t| t.practices_page_title />
+                <h1 tabindex="-1">{practice.name}</h1>
+                <h2>{tr(|t| t.practice_phone)}</h2>
+                <p>
+                    <a class="tel" href=tel>
+                        {national(&practice.phone)}
+                    </a>
+                </p>
+                <p>{tr(|t| t.practice_patients_soon)}</p>
+                {many
+                    .then(|| {
+                        view! {
+                            <p class="back">
+                                <a href="/practices">{tr(|t| t.practice_other)}</a>
+                            </p>
+                        }
+                    })}
+            }
+            .into_any()
+        }
+    }
+}

@@ -153,6 +153,7 @@ async fn precompressed_brotli_when_accepted(db: Db) {
         .await
         .unwrap();
     assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(br.headers()[header::VARY], "accept-encoding");
     assert_eq!(br.headers()[header::CONTENT_TYPE], "application/wasm");
     assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
     let plain = app

@@ -58,9 +58,10 @@ impl StaticFiles {
             (response, REVALIDATE)
         };
         if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            // The body depends on Accept-Encoding (precompressed files): caches must keep them apart.
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
         response
     }

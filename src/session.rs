@@ -167,6 +167,11 @@ impl Session {
             .then(|| self.seconds_until(self.ends.get().0))
     }
 
+    /// Whether the idle limit (not the 12-hour one) is what ends the session (reactive).
+    pub fn ends_idle(self) -> bool {
+        self.ends.get().1
+    }
+
     /// The session ran out: the server has ended it already; signing out there as well clears
     /// the cookie.
     fn expire(self) {
@@ -198,6 +203,11 @@ fn remember(signed_in: bool) {
             storage.remove_item(SESSION_FLAG)
         };
     }
+}
+
+/// `•••• 5861` kept on one line (a no-break space), so a line never ends with the dots.
+pub fn unbroken(masked: &str) -> String {
+    masked.replace(' ', "\u{a0}")
 }
 
 /// The app's [`Session`]; panics outside the app, which is a programming error.
@@ -352,9 +362,19 @@ pub fn IdleWarning() -> impl IntoView {
             on:close=closed
         >
             <h2 id="idle-title">{heading}</h2>
-            <p id="idle-body">{tr(|t| t.idle_body)}</p>
+            <p id="idle-body">
+                {move || {
+                    let t = locale.t();
+                    if session.ends_idle() { t.idle_body } else { t.absolute_body }
+                }}
+            </p>
             <div class="actions">
-                <button type="button" aria-disabled=busy_attr(busy) on:click=move |_| stay()>
+                <button
+                    type="button"
+                    hidden=move || !session.ends_idle()
+                    aria-disabled=busy_attr(busy)
+                    on:click=move |_| stay()
+                >
                     {tr(|t| t.stay_signed_in)}
                 </button>
                 <SignOutButton class="button-secondary" />

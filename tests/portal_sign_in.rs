@@ -353,7 +353,8 @@ async fn code_page_counts_down_to_a_new_code_and_signs_in() {
     assert_eq!(last_body("POST /api/auth/code")["phone"], "+19725550102");
     assert_eq!(
         text(".sent-to"),
-        "We sent a code to •••• 0102. The code works for 10 minutes."
+        "We sent a code to ••••\u{a0}0102. The code works for 10 minutes.",
+        "the masked number stays on one line"
     );
     assert_eq!(attr("#code", "inputmode").as_deref(), Some("numeric"));
     assert_eq!(
@@ -467,7 +468,7 @@ async fn one_practice_is_skipped_and_none_shows_the_ways_forward() {
         heading() == es.no_records_heading
     })
     .await;
-    assert!(text("main").contains("•••• 0102"));
+    assert!(text("main").contains("••••\u{a0}0102"));
     assert!(text(".steps").contains(es.no_records_link));
     assert!(text(".steps").contains(es.no_records_ask));
     let _ = en;

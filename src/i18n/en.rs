@@ -111,5 +111,6 @@ pub const EN: Strings = Strings {
 
     idle_heading: "You will be signed out in {time}",
     idle_body: "For your safety, we sign you out after 30 minutes without activity.",
+    absolute_body: "For your safety, we sign you out 12 hours after you sign in. Save your work, then sign in again.",
     stay_signed_in: "Stay signed in",
 };

@@ -112,5 +112,6 @@ pub const ES: Strings = Strings {
 
     idle_heading: "Su sesión se cerrará en {time}",
     idle_body: "Por su seguridad, cerramos la sesión después de 30 minutos sin actividad.",
+    absolute_body: "Por su seguridad, cerramos la sesión 12 horas después de iniciarla. Guarde lo que esté haciendo y vuelva a iniciar sesión.",
     stay_signed_in: "Mantener la sesión abierta",
 };

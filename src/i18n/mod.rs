@@ -173,6 +173,8 @@ catalog! {
     /// The dialog 2 minutes before the idle timeout. `{time}` counts down.
     idle_heading,
     idle_body,
+    /// Instead of `idle_body` when the 12-hour limit comes first ("stay" cannot help then).
+    absolute_body,
     stay_signed_in,
 }
 

@@ -77,7 +77,12 @@ fn PracticeList() -> impl IntoView {
 fn NoRecords() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
-    let phone = move || session.info().map(|i| i.phone).unwrap_or_default();
+    let phone = move || {
+        session
+            .info()
+            .map(|i| crate::session::unbroken(&i.phone))
+            .unwrap_or_default()
+    };
     view! {
         <PageTitle page=|t| t.no_records_page_title />
         <h1 tabindex="-1">{tr(|t| t.no_records_heading)}</h1>

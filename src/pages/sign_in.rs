@@ -274,7 +274,11 @@ pub fn EnterCode() -> impl IntoView {
         });
     };
 
-    let sent_to = move || session.sent.with(|s| s.as_ref().map(|s| s.sent_to.clone()));
+    let sent_to = move || {
+        session
+            .sent
+            .with(|s| s.as_ref().map(|s| crate::session::unbroken(&s.sent_to)))
+    };
     let intro = move || {
         let t = locale.t();
         let mut text = t

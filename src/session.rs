@@ -141,6 +141,14 @@ impl Session {
     }
 
     pub fn signed_out(self, notice: Option<Notice>) {
+        // The next person at a shared device must not find this number in the field: kept only
+        // after a timeout on a remembered device, for signing back in.
+        let remembered = self.state.with_untracked(
+            |state| matches!(state, SessionState::SignedIn(info) if info.remembered_device),
+        );
+        if notice == Some(Notice::SignedOut) || !remembered {
+            self.phone.set(String::new());
+        }
         self.sent.set(None);
         remember(false);
         self.notice.set(notice);

@@ -587,6 +587,7 @@ async fn sign_out_ends_the_session_and_says_so() {
     })
     .await;
     assert!(calls().iter().any(|c| c == "POST /api/auth/sign-out"));
+    assert_eq!(value("#phone"), "", "no number left for the next person");
     assert!(find("header .top-button:not(.lang-switch)")
         .unwrap()
         .hidden());

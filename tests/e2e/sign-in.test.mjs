@@ -262,6 +262,7 @@ describe('sign in with a phone code, at phone size', () => {
     await heading(page, 'What is your mobile phone number?');
     assert.equal(await page.getByRole('status').filter({ hasText: 'You are signed out.' }).count(), 1);
     assert.equal(await sessionStatus(page), 401, 'the server ended the session');
+    assert.equal(await page.getByLabel('Mobile phone number').inputValue(), '', 'no number left for the next person');
     await shot(page, 'phone-signed-out');
     await assertAccessible(page, '/sign-in after signing out');
 
@@ -287,6 +288,8 @@ describe('sign in with a phone code, at phone size', () => {
       .filter({ hasText: 'You were signed out after 30 minutes without activity' })
       .waitFor();
     assert.equal(await sessionStatus(page), 401);
+    // A remembered device keeps the number, to sign back in.
+    assert.equal(await page.getByLabel('Mobile phone number').inputValue(), '(972) 555-0179');
     await shot(page, 'phone-idle-signed-out');
     assert.deepEqual(page.problems.filter((p) => !/status of 401/.test(p)), []);
     await context.close();

@@ -69,43 +69,49 @@ pub async fn create(
 ) -> AppResult<(Patient, bool)> {
     let practice = caller.practice(store, slug).await?;
     let checked = check(input, &practice.time_zone)?;
-    if let Some(ext) = checked.external_id.as_deref() {
-        if let Some(existing) = store.patient_by_external_id(&practice.id, ext).await? {
-            let patient = write(
-                store,
-                caller,
-                &practice.id,
-                slug,
-                Some(&existing.id),
-                &checked,
-                input,
-            )
-            .await?;
-            return Ok((patient, false));
-        }
+    if let Some(patient) =
+        update_by_external_id(store, caller, &practice.id, slug, &checked, input).await?
+    {
+        return Ok((patient, false));
     }
     match write(store, caller, &practice.id, slug, None, &checked, input).await {
         // Two requests raced to create the same external id: the loser updates the winner's row.
-        Err(AppError::Store(e)) if e.is_unique_violation() && checked.external_id.is_some() => {
-            let ext = checked.external_id.as_deref().unwrap_or_default();
-            let existing = store
-                .patient_by_external_id(&practice.id, ext)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let patient = write(
-                store,
-                caller,
-                &practice.id,
-                slug,
-                Some(&existing.id),
-                &checked,
-                input,
-            )
-            .await?;
-            Ok((patient, false))
+        Err(AppError::Store(e)) if e.is_unique_violation() => {
+            match update_by_external_id(store, caller, &practice.id, slug, &checked, input).await? {
+                Some(patient) => Ok((patient, false)),
+                None => Err(AppError::Store(e)),
+            }
         }
         other => other.map(|p| (p, true)),
     }
+}
+
+/// Updates the practice's patient with this `external_id`, if there is one.
+async fn update_by_external_id(
+    store: &Store,
+    caller: &Caller,
+    practice_id: &str,
+    slug: &str,
+    checked: &Checked,
+    input: &PatientInput,
+) -> AppResult<Option<Patient>> {
+    let Some(ext) = checked.external_id.as_deref() else {
+        return Ok(None);
+    };
+    let Some(existing) = store.patient_by_external_id(practice_id, ext).await? else {
+        return Ok(None);
+    };
+    write(
+        store,
+        caller,
+        practice_id,
+        slug,
+        Some(&existing.id),
+        checked,
+        input,
+    )
+    .await
+    .map(Some)
 }
 
 pub async fn update(

@@ -192,7 +192,7 @@ describe('sign in with a phone code, at phone size', () => {
     await context.close();
   });
 
-  test('limits are hit and explained: the resend wait, and a code burned after 5 wrong tries', async () => {
+  test('limits are hit and explained: the resend wait, a code burned after 5 wrong tries, then a new code', async () => {
     const { context, page } = await phonePage();
     const code = await askForCode(page, '972-555-0178', '+19725550178');
     const resend = page.getByRole('button', { name: 'Send a new code' });
@@ -232,6 +232,17 @@ describe('sign in with a phone code, at phone size', () => {
     await shot(page, 'phone-code-locked');
     await assertAccessible(page, '/sign-in/code with a burned code');
     assert.equal(await sessionStatus(page), 401);
+
+    // The way out: once the 30 seconds are up, a new code (and it works).
+    await page.waitForFunction(() => !document.querySelector('#resend')?.disabled, null, { timeout: 40_000 });
+    assert.equal(await wait.isVisible(), false, 'the countdown is gone');
+    const { sentAt } = await latestCode('+19725550178');
+    await resend.click();
+    await page.getByRole('status').filter({ hasText: 'We sent a new code to' }).waitFor();
+    assert.equal(await page.locator('#error-summary').isVisible(), false, 'the old problem is gone');
+    const fresh = await latestCode('+19725550178', sentAt);
+    await enterCode(page, fresh.code);
+    await heading(page, 'No records are linked to this number yet');
     assert.deepEqual(page.problems.filter((p) => !/status of 4\d\d/.test(p)), []);
     await context.close();
   });

@@ -2,60 +2,22 @@
 //! remembers. Run with wasm-bindgen-test-runner, see DEVELOPERS.md.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::{mount::mount_to, prelude::*, task::tick};
+use leptos::{mount::mount_to, prelude::*};
 use portal::{
     app::App,
     i18n::{preference::STORAGE_KEY, strings, Language},
 };
-use std::{
-    cell::{Cell, RefCell},
-    future::Future,
-    pin::Pin,
-    rc::Rc,
-    task::{Context, Poll, Waker},
-    time::Duration,
-};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod browser;
 
-/// Resolves after `ms` milliseconds of real time, so the browser can run timers, network
-/// answers and animation frames in between (`tick` alone only drains the task queue).
-fn sleep(ms: u64) -> impl Future<Output = ()> {
-    struct Sleep(Rc<(Cell<bool>, RefCell<Option<Waker>>)>);
-    impl Future for Sleep {
-        type Output = ();
-        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            if self.0 .0.get() {
-                return Poll::Ready(());
-            }
-            *self.0 .1.borrow_mut() = Some(cx.waker().clone());
-            Poll::Pending
-        }
-    }
-    let state = Rc::new((Cell::new(false), RefCell::new(None::<Waker>)));
-    let timer = state.clone();
-    set_timeout(
-        move || {
-            timer.0.set(true);
-            if let Some(waker) = timer.1.borrow_mut().take() {
-                waker.wake();
-            }
-        },
-        Duration::from_millis(ms),
-    );
-    Sleep(state)
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// Waits (up to 5 s) until `done` holds, letting the app render in between.
 async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..250 {
-        tick().await;
-        if done() {
-            return;
-        }
-        sleep(20).await;
+    if browser::eventually(done).await {
+        return;
     }
     panic!("timed out waiting until {what}");
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod code;
+pub mod patients;
 pub mod dob;
 pub mod phone;
 

@@ -166,6 +166,39 @@ pub struct ContactLink {
     pub dob_verified_at: Option<String>,
 }
 
+/// One line of a patient's audit log (SPEC 3.9), for the practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// RFC 3339.
+    pub at: String,
+    /// `account` (someone signed in to the portal), `practice_token` or `cli`.
+    pub actor_kind: String,
+    /// The account's or token's id (none for the command line).
+    pub actor_id: Option<String>,
+    /// For an account: its phone number (E.164).
+    pub actor_phone: Option<String>,
+    /// A stable action code, e.g. `patient.view`, `dob.verify`, `dob.lock`, `guardian.activate`.
+    pub action: String,
+    /// The client's address as the server saw it.
+    pub client_addr: Option<String>,
+}
+
+/// A contact link locked by wrong dates of birth (SPEC 3.3.2), for the practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DobLockout {
+    pub patient_id: String,
+    pub patient_name: String,
+    pub relationship: Relationship,
+    /// The locked-out account's number, masked (`•••• 5861`).
+    pub phone: String,
+    /// RFC 3339.
+    pub locked_at: Option<String>,
+    /// RFC 3339.
+    pub locked_until: String,
+}
+
 /// One text or e-mail in the development outbox (SPEC 5.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -4,8 +4,8 @@
 pub mod api;
 pub mod auth;
 pub mod code;
-pub mod patients;
 pub mod dob;
+pub mod patients;
 pub mod phone;
 
 pub use code::{CodeError, OneTimeCode};

@@ -85,6 +85,13 @@ pub async fn set_link_status(
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;
+    // A revoked link, or one that must be activated again, keeps no verification.
+    if status == "revoked" || status == "pending_activation" {
+        sqlx::query("DELETE FROM dob_verifications WHERE link_id = $1")
+            .bind(link_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 

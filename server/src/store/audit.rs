@@ -45,12 +45,17 @@ pub struct AuditRow {
 }
 
 pub async fn record(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>) -> Result<()> {
+    record_at(tx, e, now_ms()).await
+}
+
+/// Records the event at `at` (the server clock's time: the patient side passes `AppState.clock`).
+pub async fn record_at(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>, at: i64) -> Result<()> {
     let (kind, id) = e.actor.parts();
     sqlx::query(
         "INSERT INTO audit_events (at, actor_kind, actor_id, practice_id, patient_id, action, client_addr)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(now_ms())
+    .bind(at)
     .bind(kind)
     .bind(id)
     .bind(e.practice_id)

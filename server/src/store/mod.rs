@@ -7,6 +7,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod conversations;
+pub mod links;
 pub mod outbox;
 pub mod patients;
 pub mod practices;

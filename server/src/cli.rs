@@ -40,6 +40,19 @@ pub enum Command {
     /// Add and list the guardians and other contacts of a patient.
     #[command(subcommand)]
     Guardian(GuardianCommand),
+    /// Show a patient's audit log (who read or changed what) as JSON.
+    Audit {
+        #[arg(long)]
+        practice: String,
+        /// The patient's id.
+        #[arg(long)]
+        patient: String,
+    },
+    /// List the contact links locked now by wrong dates of birth, as JSON.
+    Lockouts {
+        #[arg(long)]
+        practice: String,
+    },
     /// Create and revoke practice API tokens.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod notify;
+pub mod patients;
 pub mod practice;
 pub mod secrets;
 pub mod seed;

@@ -161,6 +161,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Guardian(GuardianCommand::List { practice, patient }) => print(serde_json::json!(
             practice::guardians::list(&store, &caller, &practice, &patient).await?
         )),
+        Command::Audit { practice, patient } => print(serde_json::json!(
+            practice::audit::for_patient(&store, &caller, &practice, &patient).await?
+        )),
+        Command::Lockouts { practice } => print(serde_json::json!(
+            practice::audit::lockouts(&store, &caller, &practice, Clock::system().now_ms()).await?
+        )),
         Command::Token(TokenCommand::Create { label, practice }) => {
             let practice_id = match practice {
                 Some(slug) => Some(caller.practice(&store, &slug).await?.id),

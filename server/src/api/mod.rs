@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod patients;
 pub mod practice;
 pub mod twilio;
 
@@ -24,6 +25,8 @@ use crate::error::AppError;
     tags((name = "system"),
         (name = "auth", description = "Sign in with a phone code, and the session (SPEC 3.1); the session is the `portal_session` cookie"),
         (name = "twilio", description = "Twilio webhooks"),
+        (name = "patients", description = "The patients a signed-in account may act for (SPEC 3.2)"),
+        (name = "patient", description = "Patient-scoped routes (`/api/patients/{id}/…`): signed in, linked, not locked and DOB-verified (SPEC 3.3); 404 when not linked"),
         (name = "practice", description = "Practice API (SPEC 4): token-authenticated"))
 )]
 struct ApiDoc;
@@ -46,6 +49,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(health::routes())
         .merge(auth::routes())
         .merge(twilio::routes())
+        .merge(patients::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::{
-    ApiError, ContactLink, GuardianInput, Patient, PatientInput, Practice, PracticeInput,
+    ApiError, AuditEntry, ContactLink, DobLockout, GuardianInput, Patient, PatientInput, Practice,
+    PracticeInput,
 };
 
 use crate::app::AppState;
@@ -23,6 +24,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_patient, update_patient))
         .routes(routes!(list_contacts))
         .routes(routes!(add_guardian))
+        .routes(routes!(patient_audit))
+        .routes(routes!(list_lockouts))
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -184,4 +187,33 @@ async fn add_guardian(
 ) -> AppResult<(StatusCode, Json<ContactLink>)> {
     let (link, created) = practice::guardians::add(&s.store, &caller, &slug, &id, &input).await?;
     Ok((created_or_ok(created), Json(link)))
+}
+
+/// The patient's audit log (SPEC 3.9), oldest first: who read or changed what, when and from
+/// which address.
+#[utoipa::path(get, path = "/practice/practices/{slug}/patients/{patient_id}/audit", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)),
+    responses((status = 200, body = [AuditEntry]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn patient_audit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
+    Ok(Json(
+        practice::audit::for_patient(&s.store, &caller, &slug, &id).await?,
+    ))
+}
+
+/// Contact links locked now by 2 wrong dates of birth (60 minutes each), newest first.
+#[utoipa::path(get, path = "/practice/practices/{slug}/lockouts", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path)),
+    responses((status = 200, body = [DobLockout]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_lockouts(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Vec<DobLockout>>> {
+    Ok(Json(
+        practice::audit::lockouts(&s.store, &caller, &slug, s.clock.now_ms()).await?,
+    ))
 }

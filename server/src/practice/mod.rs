@@ -1,10 +1,11 @@
 //! The practice side's operations (SPEC 4), written once and called by both the token-protected
 //! HTTP API (`api::practice`) and the command line (`cli`).
 
+pub mod audit;
 pub mod guardians;
 pub mod patients;
 pub mod practices;
-mod validate;
+pub(crate) mod validate;
 
 use crate::error::{AppError, AppResult};
 use crate::store::audit::Actor;

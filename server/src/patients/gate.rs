@@ -1,0 +1,69 @@
+//! The one authorization gate of every patient-scoped endpoint (`/api/patients/{id}/…`).
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+
+use super::{locked, verify_first};
+use crate::app::AppState;
+use crate::auth::SignedIn;
+use crate::error::AppError;
+use crate::store::links::LinkContext;
+
+/// A request that may see the patient `{id}`:
+/// 1. signed in (else 401 `signed_out`);
+/// 2. the account has a contact link to that patient that is not revoked (else 404 `not_found`,
+///    exactly like a patient that does not exist);
+/// 3. the link is not locked by wrong dates of birth (else 423 `locked`, `retry_after_seconds`);
+/// 4. the link is active (a guardian activates by verifying) and has a verification that is
+///    fresh for this session or its remembered device (else 403 `verify_first`).
+///
+/// Taking it restarts the session's idle timer.
+#[derive(Debug, Clone)]
+pub struct PatientAccess {
+    pub account_id: String,
+    pub signed_in: SignedIn,
+    pub link: LinkContext,
+}
+
+impl FromRequestParts<AppState> for PatientAccess {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let patient_id = params
+            .iter()
+            .find(|(name, _)| *name == "id")
+            .map(|(_, value)| value.to_owned())
+            .ok_or(AppError::NotFound)?;
+        let link = state
+            .store
+            .link_context(&signed_in.account_id, &patient_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = state.clock.now_ms();
+        if let Some(left) = link.locked_for(now) {
+            return Err(locked(&link, left));
+        }
+        if link.status != "active" {
+            return Err(verify_first());
+        }
+        state
+            .store
+            .verification_expiry(
+                &link.link_id,
+                &signed_in.session_id,
+                signed_in.device_id.as_deref(),
+                now,
+            )
+            .await?
+            .ok_or_else(verify_first)?;
+        Ok(PatientAccess {
+            account_id: signed_in.account_id.clone(),
+            signed_in,
+            link,
+        })
+    }
+}

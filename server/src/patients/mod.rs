@@ -1,0 +1,215 @@
+//! The patient side's patients (SPEC 3.2, 3.3, 3.9): the list per practice, date-of-birth
+//! verification with guardian activation, and the one authorization gate, [`PatientAccess`],
+//! that every patient-scoped endpoint (`/api/patients/{id}/…`) takes.
+
+mod gate;
+mod verify;
+
+pub use gate::PatientAccess;
+pub use verify::verify_dob;
+
+use axum::http::StatusCode;
+use wire::api::{LinkStatus, Relationship};
+use wire::patients::{AccessEvent, PatientDetail, PatientSummary};
+
+use crate::app::AppState;
+use crate::auth::{ceil_seconds, masked, SignedIn, HOUR_MS};
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::links::LinkContext;
+use crate::store::{rfc3339, StoreError};
+
+const DAY_MS: i64 = 24 * HOUR_MS;
+/// 2 wrong dates of birth lock the contact link (SPEC 3.3.2)…
+pub const DOB_ATTEMPTS: i64 = 2;
+/// …for 60 minutes. A run of wrong answers older than this is forgotten as well.
+pub const DOB_LOCK_MS: i64 = HOUR_MS;
+/// A verification on a remembered device lasts 30 days there (SPEC 3.1.6)…
+pub const DEVICE_VERIFICATION_MS: i64 = 30 * DAY_MS;
+/// …and a guardian's never lasts longer than 30 days, whatever the device (SPEC 3.3.4).
+pub const GUARDIAN_VERIFICATION_MS: i64 = 30 * DAY_MS;
+/// A guardian must be at least 13 years old (checked on the date of birth given at activation).
+pub const GUARDIAN_MIN_AGE_YEARS: u32 = 13;
+
+pub fn relationship(s: &str) -> Relationship {
+    match s {
+        "self" => Relationship::Self_,
+        "guardian" => Relationship::Guardian,
+        _ => Relationship::Linked,
+    }
+}
+
+/// 423 `locked`: the message says to call the practice, with its number.
+pub fn locked(link: &LinkContext, left_ms: i64) -> AppError {
+    let phone = wire::PhoneNumber::parse(&link.practice_phone)
+        .map(|p| p.national())
+        .unwrap_or_else(|_| link.practice_phone.clone());
+    AppError::Refused {
+        status: StatusCode::LOCKED,
+        code: "locked",
+        message: format!(
+            "Too many wrong dates of birth: this record is locked for {} more minutes. Call {} at {} for help.",
+            ceil_seconds(left_ms).div_ceil(60),
+            link.practice_name,
+            phone
+        ),
+        retry_after_seconds: Some(ceil_seconds(left_ms).max(1)),
+    }
+}
+
+/// 403 `verify_first`: the patient's date of birth must be verified before anything is shown.
+pub fn verify_first() -> AppError {
+    AppError::refused(
+        StatusCode::FORBIDDEN,
+        "verify_first",
+        "Verify the patient's date of birth first.",
+    )
+}
+
+/// Records that the account read or changed the patient's data, in its own transaction (reads).
+pub async fn audit_read(
+    state: &AppState,
+    account_id: &str,
+    link: &LinkContext,
+    action: &str,
+    client_addr: Option<&str>,
+) -> AppResult<()> {
+    let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
+    audit::record_at(
+        &mut tx,
+        &AuditEvent {
+            actor: &Actor::Account(account_id.to_owned()),
+            practice_id: Some(&link.practice_id),
+            patient_id: Some(&link.patient_id),
+            action,
+            client_addr,
+        },
+        state.clock.now_ms(),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// `GET /api/practices/{slug}/patients`: everyone the account may act for there, `self` first,
+/// then by first name. A practice where the account acts for no one answers 404.
+pub async fn list(
+    state: &AppState,
+    signed_in: &SignedIn,
+    slug: &str,
+) -> AppResult<Vec<PatientSummary>> {
+    let now = state.clock.now_ms();
+    let mut links = state
+        .store
+        .links_at_practice(&signed_in.account_id, slug)
+        .await?;
+    if links.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    links.sort_by_key(|l| l.relationship != "self");
+    let mut out = Vec::with_capacity(links.len());
+    for link in &links {
+        let locked_ms = link.locked_for(now);
+        let verified = link.status == "active"
+            && locked_ms.is_none()
+            && state
+                .store
+                .verification_expiry(
+                    &link.link_id,
+                    &signed_in.session_id,
+                    signed_in.device_id.as_deref(),
+                    now,
+                )
+                .await?
+                .is_some();
+        let namesake = links.iter().any(|o| {
+            o.patient_id != link.patient_id
+                && o.first_name.trim().to_lowercase() == link.first_name.trim().to_lowercase()
+        });
+        let birth_month_year = (namesake && verified)
+            .then(|| {
+                let (y, m) = (link.dob.get(0..4)?, link.dob.get(5..7)?);
+                Some(format!("{m}/{y}"))
+            })
+            .flatten();
+        out.push(PatientSummary {
+            id: link.patient_id.clone(),
+            first_name: link.first_name.clone(),
+            last_name: link.last_name.clone(),
+            relationship: relationship(&link.relationship),
+            status: if locked_ms.is_some() {
+                LinkStatus::Locked
+            } else if link.status == "pending_activation" {
+                LinkStatus::PendingActivation
+            } else {
+                LinkStatus::Active
+            },
+            verified,
+            birth_month_year,
+            locked_seconds_left: locked_ms.map(ceil_seconds),
+            unread_count: 0,
+        });
+    }
+    Ok(out)
+}
+
+/// `GET /api/patients/{id}`.
+pub async fn detail(
+    state: &AppState,
+    access: &PatientAccess,
+    client_addr: Option<&str>,
+) -> AppResult<PatientDetail> {
+    let link = &access.link;
+    audit_read(state, &access.account_id, link, "patient.view", client_addr).await?;
+    Ok(PatientDetail {
+        id: link.patient_id.clone(),
+        first_name: link.first_name.clone(),
+        last_name: link.last_name.clone(),
+        dob: link.dob.clone(),
+        relationship: relationship(&link.relationship),
+        practice_slug: link.practice_slug.clone(),
+        practice_name: link.practice_name.clone(),
+        practice_phone: link.practice_phone.clone(),
+    })
+}
+
+/// `GET /api/patients/{id}/access-history`: newest first. Another account acting for the patient
+/// is shown by relationship and masked number only.
+pub async fn access_history(
+    state: &AppState,
+    access: &PatientAccess,
+    client_addr: Option<&str>,
+) -> AppResult<Vec<AccessEvent>> {
+    let link = &access.link;
+    audit_read(
+        state,
+        &access.account_id,
+        link,
+        "access_history.view",
+        client_addr,
+    )
+    .await?;
+    let people = state.store.link_people(&link.patient_id).await?;
+    let mut rows = state.store.audit_for_patient(&link.patient_id).await?;
+    // Newest first; among equal times, the later row first (the sort is stable).
+    rows.reverse();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.at));
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let who = match (row.actor_kind.as_str(), row.actor_id.as_deref()) {
+                ("account", Some(id)) if id == access.account_id => "you".to_owned(),
+                ("account", Some(id)) => match people.iter().find(|(a, _, _)| a == id) {
+                    Some((_, rel, phone)) => format!("{rel} {}", masked(phone)),
+                    None => "someone no longer linked".to_owned(),
+                },
+                _ => "practice".to_owned(),
+            };
+            AccessEvent {
+                at: rfc3339(row.at),
+                who,
+                action: row.action,
+            }
+        })
+        .collect())
+}

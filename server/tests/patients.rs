@@ -964,7 +964,57 @@ async fn access_history_says_who(db: Db) {
     assert_eq!(created.who, "practice");
 }
 
+/// `lockouts --practice` and `audit --practice --patient` print what the practice API answers.
+async fn lockouts_and_audit_from_the_command_line(db: Db) {
+    let app = spawn(db).await;
+    let ids = family(&app).await;
+    let james = sign_in(&app, JAMES).await;
+    verify(&app, &james, &ids.james, date("1", "1", "1980"), None).await;
+    let (status, _) = verify(&app, &james, &ids.james, date("1", "2", "1980"), None).await;
+    assert_eq!(status, 423);
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"));
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
+            cmd.env_remove(k);
+        }
+        let out = cmd
+            .env("PORTAL_DATABASE_URL", &app.config.database_url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let lockouts = run(&["lockouts", "--practice", "oak"]);
+    assert_eq!(lockouts.as_array().unwrap().len(), 1, "{lockouts}");
+    assert_eq!(lockouts[0]["patient_id"], ids.james.as_str());
+    assert_eq!(lockouts[0]["phone"], "•••• 0102");
+    let audit = run(&["audit", "--practice", "oak", "--patient", &ids.james]);
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "practice.patient.create",
+            "dob.verify.fail",
+            "dob.verify.fail",
+            "dob.lock"
+        ]
+    );
+    assert_eq!(audit[3]["actor_phone"], JAMES);
+    assert_eq!(run(&["lockouts", "--practice", "elm"]), json!([]));
+}
+
 on_both_databases!(
+    lockouts_and_audit_from_the_command_line,
     the_list_has_self_dependents_and_linked_with_badges,
     impossible_dates_are_not_counted,
     the_guardians_own_dob_is_a_wrong_attempt_with_a_hint,

@@ -528,6 +528,41 @@ async fn parallel_wrong_answers_cannot_pass_the_limit(db: Db) {
     );
 }
 
+/// Right answers at the same time (more than the pool has connections) all succeed: a
+/// transaction holding the write lock never waits for another connection.
+async fn parallel_right_answers_all_succeed(db: Db) {
+    let app = spawn(db).await;
+    let ids = family(&app).await;
+    let (session, _) = sign_in_remembered(&app, JAMES, None).await;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let (http, url, cookie) = (
+            app.http.clone(),
+            app.url(&format!("/api/patients/{}/verify-dob", ids.lily)),
+            session.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            http.post(url)
+                .header(reqwest::header::COOKIE, cookie)
+                .json(&json!({ "dob": date("9", "3", "2016"), "guardian": james_details() }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    assert_eq!(
+        get(&app, &format!("/api/patients/{}", ids.lily), &session)
+            .await
+            .0,
+        200
+    );
+}
+
 async fn guardian_activation_saves_the_guardian_and_activates(db: Db) {
     let app = spawn(db).await;
     let ids = family(&app).await;
@@ -1020,6 +1055,7 @@ on_both_databases!(
     the_guardians_own_dob_is_a_wrong_attempt_with_a_hint,
     two_wrong_answers_lock_the_link_for_an_hour,
     parallel_wrong_answers_cannot_pass_the_limit,
+    parallel_right_answers_all_succeed,
     guardian_activation_saves_the_guardian_and_activates,
     a_verification_lasts_30_days_on_a_remembered_device,
     without_a_remembered_device_a_verification_lasts_the_session,

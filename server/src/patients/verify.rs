@@ -100,6 +100,19 @@ pub async fn verify_dob(
         action,
         client_addr,
     };
+    // Read before the transaction: while it holds the row (or database) write lock it must not
+    // wait for a second connection that the requests queued behind it may all be holding.
+    let mut expires_at = signed_in.session.created_at + SESSION_ABSOLUTE_MS;
+    let mut device_id = None;
+    if let Some(device) = signed_in.device_id.as_deref() {
+        if let Some(device_expires) = state.store.device_expiry(device, now).await? {
+            expires_at = (now + DEVICE_VERIFICATION_MS).min(device_expires);
+            device_id = Some(device);
+        }
+    }
+    if link.relationship == "guardian" {
+        expires_at = expires_at.min(now + GUARDIAN_VERIFICATION_MS);
+    }
     let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
 
     if dob.iso() != link.dob {
@@ -159,17 +172,6 @@ pub async fn verify_dob(
         drop(tx);
         return Err(still_locked(state, signed_in, patient_id, now).await?);
     };
-    let mut expires_at = signed_in.session.created_at + SESSION_ABSOLUTE_MS;
-    let mut device_id = None;
-    if let Some(device) = signed_in.device_id.as_deref() {
-        if let Some(device_expires) = state.store.device_expiry(device, now).await? {
-            expires_at = (now + DEVICE_VERIFICATION_MS).min(device_expires);
-            device_id = Some(device);
-        }
-    }
-    if link.relationship == "guardian" {
-        expires_at = expires_at.min(now + GUARDIAN_VERIFICATION_MS);
-    }
     links::insert_verification(
         &mut tx,
         &link.link_id,

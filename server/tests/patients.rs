@@ -474,6 +474,30 @@ async fn two_wrong_answers_lock_the_link_for_an_hour(db: Db) {
     );
 }
 
+/// Wrong answers more than an hour apart are two runs of one: no lock.
+async fn a_wrong_answer_is_forgotten_after_an_hour(db: Db) {
+    let app = spawn(db).await;
+    let ids = family(&app).await;
+    let james = sign_in(&app, JAMES).await;
+    let (status, _) = verify(&app, &james, &ids.james, date("1", "1", "1980"), None).await;
+    assert_eq!(status, 403);
+    app.clock.advance(secs(HOUR));
+    let james = sign_in(&app, JAMES).await;
+    let (status, body) = verify(&app, &james, &ids.james, date("1", "1", "1980"), None).await;
+    assert_eq!((status, code(&body)), (403, "dob_incorrect"), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("1 try left"));
+    let r = app
+        .http
+        .post(app.url(&format!("/api/patients/{}/verify-dob", ids.james)))
+        .header(reqwest::header::COOKIE, &james)
+        .json(&json!({ "dob": date("1", "1", "1980") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 423, "two wrong answers within the hour lock");
+    assert_eq!(r.headers()["retry-after"], "3600");
+}
+
 async fn parallel_wrong_answers_cannot_pass_the_limit(db: Db) {
     let app = spawn(db).await;
     let ids = family(&app).await;
@@ -1054,6 +1078,7 @@ on_both_databases!(
     impossible_dates_are_not_counted,
     the_guardians_own_dob_is_a_wrong_attempt_with_a_hint,
     two_wrong_answers_lock_the_link_for_an_hour,
+    a_wrong_answer_is_forgotten_after_an_hour,
     parallel_wrong_answers_cannot_pass_the_limit,
     parallel_right_answers_all_succeed,
     guardian_activation_saves_the_guardian_and_activates,

@@ -44,12 +44,14 @@ pub fn locked(link: &LinkContext, left_ms: i64) -> AppError {
     let phone = wire::PhoneNumber::parse(&link.practice_phone)
         .map(|p| p.national())
         .unwrap_or_else(|_| link.practice_phone.clone());
+    let minutes = ceil_seconds(left_ms).div_ceil(60);
     AppError::Refused {
         status: StatusCode::LOCKED,
         code: "locked",
         message: format!(
-            "Too many wrong dates of birth: this record is locked for {} more minutes. Call {} at {} for help.",
-            ceil_seconds(left_ms).div_ceil(60),
+            "Too many wrong dates of birth: this record is locked for {} more {}. Call {} at {} for help.",
+            minutes,
+            if minutes == 1 { "minute" } else { "minutes" },
             link.practice_name,
             phone
         ),

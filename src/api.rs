@@ -8,6 +8,7 @@ use std::fmt;
 use wire::{
     api::{ApiError, Health},
     auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
+    patients::{AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse},
 };
 
 /// Why a call failed.
@@ -99,6 +100,31 @@ pub async fn refresh() -> Result<SessionInfo, ApiClientError> {
 /// `POST /api/auth/sign-out`: ends the session on the server (204).
 pub async fn sign_out() -> Result<(), ApiClientError> {
     call(true, "/api/auth/sign-out", None).await.map(drop)
+}
+
+/// `GET /api/practices/{slug}/patients`: whom this account acts for there.
+pub async fn patients(slug: &str) -> Result<Vec<PatientSummary>, ApiClientError> {
+    parse(call(false, &format!("/api/practices/{slug}/patients"), None).await?)
+}
+
+/// `POST /api/patients/{id}/verify-dob`: the patient's date of birth (and, the first time, a
+/// guardian's own details).
+pub async fn verify_dob(
+    id: &str,
+    request: &VerifyDobRequest,
+) -> Result<VerifyDobResponse, ApiClientError> {
+    let path = format!("/api/patients/{id}/verify-dob");
+    parse(call(true, &path, Some(to_json(request))).await?)
+}
+
+/// `GET /api/patients/{id}`: 403 `verify_first` or 423 `locked` until the check is done.
+pub async fn patient(id: &str) -> Result<PatientDetail, ApiClientError> {
+    parse(call(false, &format!("/api/patients/{id}"), None).await?)
+}
+
+/// `GET /api/patients/{id}/access-history`, newest first.
+pub async fn access_history(id: &str) -> Result<Vec<AccessEvent>, ApiClientError> {
+    parse(call(false, &format!("/api/patients/{id}/access-history"), None).await?)
 }
 
 fn to_json(body: &impl Serialize) -> String {

@@ -4,8 +4,9 @@
 use crate::{
     components::{ErrorPage, Header},
     i18n::{tr, Locale},
-    pages::{EnterCode, Home, NotFound, PracticePage, Practices, SignIn},
-    session::{IdleWarning, Session},
+    pages::{patient_page, EnterCode, Home, NotFound, PracticePage, Practices, SignIn},
+    patients::Current,
+    session::{IdleWarning, Session, SessionState},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html};
@@ -17,7 +18,14 @@ use wasm_bindgen::JsCast;
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = Locale::provide();
-    Session::provide();
+    let session = Session::provide();
+    let current = Current::provide();
+    // Signed out: the next person at this device must not find the last patient chosen.
+    Effect::new(move |_| {
+        if session.state.with(|s| *s == SessionState::SignedOut) {
+            current.forget();
+        }
+    });
     view! {
         // `<html lang>` follows the chosen language, for screen readers and hyphenation.
         <Html {..} lang=move || locale.language().code() />
@@ -66,6 +74,7 @@ fn page(path: &str) -> AnyView {
         "/sign-in/code" => view! { <EnterCode /> }.into_any(),
         "/practices" => view! { <Practices /> }.into_any(),
         p if p.starts_with("/practices/") => view! { <PracticePage /> }.into_any(),
+        p if p.starts_with("/patients/") => patient_page(p),
         _ => view! { <NotFound /> }.into_any(),
     }
 }

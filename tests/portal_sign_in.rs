@@ -3,97 +3,16 @@
 //! journeys are in tests/e2e). Run with wasm-bindgen-test-runner, see DEVELOPERS.md.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::{mount::mount_to, prelude::*};
-use portal::{
-    app::App,
-    i18n::{preference::STORAGE_KEY, strings, Language},
-    session::SESSION_FLAG,
-};
+use leptos::prelude::*;
+use portal::i18n::{strings, Language};
 use serde_json::{json, Value};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod browser;
-use browser::sleep;
+use browser::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Waits (up to 5 s) until `done` holds, letting the app render in between.
-async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    if browser::eventually(done).await {
-        return;
-    }
-    panic!(
-        "timed out waiting until {what}; at {} the page says: {}",
-        path(),
-        text("main")
-    );
-}
-
-fn js(code: &str) -> JsValue {
-    js_sys::eval(code).unwrap_or_else(|e| panic!("{code}: {e:?}"))
-}
-
-/// Replaces `window.fetch`: `routes` maps "METHOD /path" to `[status, body]` (body `null`
-/// for none). Anything else answers 404. Every request is recorded in `window.__calls`.
-fn stub_api(routes: Value) {
-    js(&format!(
-        r#"
-        window.__realFetch = window.__realFetch || window.fetch;
-        window.__routes = {routes};
-        window.__calls = [];
-        window.fetch = async (input, init) => {{
-            const request = input instanceof Request ? input : new Request(input, init);
-            const key = request.method + ' ' + new URL(request.url).pathname;
-            const body = request.method === 'GET' ? null : await request.text();
-            window.__calls.push({{ key, body }});
-            const [status, answer] = window.__routes[key] || [404, {{ error: 'not_found', message: 'no stub' }}];
-            return new Response(answer === null ? null : JSON.stringify(answer), {{
-                status,
-                headers: {{ 'content-type': 'application/json' }},
-            }});
-        }};
-        "#
-    ));
-}
-
-/// Changes one stubbed answer.
-fn stub_route(key: &str, status: u16, body: Value) {
-    js(&format!(
-        "window.__routes[{}] = [{status}, {body}];",
-        json!(key)
-    ));
-}
-
-/// The requests made so far, as "METHOD /path".
-fn calls() -> Vec<String> {
-    let calls: Value = serde_json::from_str(
-        &js_sys::JSON::stringify(&js("window.__calls"))
-            .unwrap()
-            .as_string()
-            .unwrap(),
-    )
-    .unwrap();
-    calls
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn last_body(key: &str) -> Value {
-    let body = js(&format!(
-        "(window.__calls.filter(c => c.key === {}).pop() || {{}}).body",
-        json!(key)
-    ));
-    serde_json::from_str(&body.as_string().unwrap_or_default()).unwrap_or(Value::Null)
-}
-
-fn signed_out() -> Value {
-    json!([401, { "error": "signed_out", "message": "Sign in first." }])
-}
-
 fn session_info(idle: u64, practices: Value) -> Value {
     json!({
         "phone": "•••• 0102",
@@ -109,86 +28,6 @@ fn two_practices() -> Value {
         { "slug": "north-clinic", "name": "North Clinic", "phone": "+19725550100", "time_zone": "America/Chicago" },
         { "slug": "lake-dental", "name": "Lake Dental", "phone": "+12145550199", "time_zone": "America/Chicago" },
     ])
-}
-
-/// Says this device signed in before, so the app asks `GET /api/session`.
-fn remember_session() {
-    window()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .set_item(SESSION_FLAG, "1")
-        .unwrap();
-}
-
-fn reset(path: &str, language: &str) {
-    window()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(path))
-        .unwrap();
-    let storage = window().local_storage().unwrap().unwrap();
-    storage.clear().unwrap();
-    storage.set_item(STORAGE_KEY, language).unwrap();
-}
-
-fn mount() -> (web_sys::HtmlElement, impl Drop) {
-    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&host).unwrap();
-    let handle = mount_to(host.clone(), App);
-    (host, handle)
-}
-
-fn find(selector: &str) -> Option<web_sys::HtmlElement> {
-    document()
-        .query_selector(selector)
-        .unwrap()
-        .map(JsCast::unchecked_into)
-}
-
-fn text(selector: &str) -> String {
-    find(selector)
-        .and_then(|el| el.text_content())
-        .unwrap_or_default()
-}
-
-fn visible(selector: &str) -> bool {
-    find(selector).is_some_and(|el| !el.hidden())
-}
-
-fn value(selector: &str) -> String {
-    js(&format!(
-        "document.querySelector({}).value",
-        json!(selector)
-    ))
-    .as_string()
-    .unwrap_or_default()
-}
-
-fn attr(selector: &str, name: &str) -> Option<String> {
-    find(selector).and_then(|el| el.get_attribute(name))
-}
-
-/// Types into a field as a person would (the `input` event the page listens to).
-fn type_into(selector: &str, typed: &str) {
-    js(&format!(
-        "const f = document.querySelector({}); f.value = {}; f.dispatchEvent(new Event('input', {{ bubbles: true }}));",
-        json!(selector),
-        json!(typed)
-    ));
-}
-
-fn is_focused(selector: &str) -> bool {
-    let active = document().active_element();
-    find(selector).is_some_and(|el| active.as_ref() == Some(el.as_ref()))
-}
-
-fn path() -> String {
-    window().location().pathname().unwrap()
-}
-
-fn heading() -> String {
-    text("main h1")
 }
 
 #[wasm_bindgen_test]

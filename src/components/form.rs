@@ -7,7 +7,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wire::{CodeError, PhoneError};
+use wire::{CodeError, DobError, PhoneError};
 
 /// Everything that can go wrong on the sign-in pages, each with a message that says how to fix
 /// it. Waits carry the seconds left when the answer came.
@@ -27,6 +27,29 @@ pub enum Problem {
     TooManyRequests(u64),
     Network,
     Server,
+    /// The patient's date of birth as typed (`dob` fields).
+    Dob(DobError),
+    /// A guardian's own date of birth (`own-dob` fields).
+    OwnDob(DobError),
+    FirstNameEmpty,
+    LastNameEmpty,
+    /// A wrong answer; `true` when the account asked about itself.
+    DobIncorrect(bool),
+}
+
+/// The `DobError` behind a server's `dob_*` code.
+pub fn dob_error(code: &str) -> Option<DobError> {
+    Some(match code {
+        "dob_missing" => DobError::Missing,
+        "dob_not_a_number" => DobError::NotANumber,
+        "dob_invalid_month" => DobError::InvalidMonth,
+        "dob_invalid_day" => DobError::InvalidDay,
+        "dob_year_not_four_digits" => DobError::YearNotFourDigits,
+        "dob_too_old" => DobError::TooOld,
+        "dob_in_future" => DobError::InFuture,
+        "dob_bad_format" => DobError::BadFormat,
+        _ => return None,
+    })
 }
 
 impl Problem {
@@ -67,6 +90,10 @@ impl Problem {
         match self {
             Problem::Phone(_) | Problem::Undeliverable => Some("phone"),
             Problem::Code(_) | Problem::CodeIncorrect => Some("code"),
+            Problem::Dob(_) | Problem::DobIncorrect(_) => Some("dob"),
+            Problem::OwnDob(_) => Some("own-dob"),
+            Problem::FirstNameEmpty => Some("first-name"),
+            Problem::LastNameEmpty => Some("last-name"),
             _ => None,
         }
     }
@@ -107,6 +134,20 @@ impl Problem {
             Problem::TooManyRequests(_) => t.too_many_requests,
             Problem::Network => t.error_network,
             Problem::Server => t.error_server,
+            Problem::Dob(error) | Problem::OwnDob(error) => match error {
+                DobError::Missing => t.dob_missing,
+                DobError::NotANumber | DobError::BadFormat => t.dob_not_a_number,
+                DobError::InvalidMonth => t.dob_invalid_month,
+                DobError::InvalidDay => t.dob_invalid_day,
+                DobError::YearNotFourDigits => t.dob_year_not_four_digits,
+                DobError::TooOld => t.dob_too_old,
+                DobError::InFuture => t.dob_in_future,
+            },
+            Problem::FirstNameEmpty => t.first_name_empty,
+            Problem::LastNameEmpty => t.last_name_empty,
+            Problem::DobIncorrect(true) => t.dob_incorrect_self,
+            // `{name}` is filled in where it is shown, from the current patient.
+            Problem::DobIncorrect(false) => t.dob_incorrect,
         };
         match self.wait() {
             Some(seconds) => text.replace("{time}", &t.time(seconds)),
@@ -140,7 +181,7 @@ pub fn focus(id: &str) {
 /// an alert would be read out every second); the page shows the live countdown elsewhere.
 #[component]
 pub fn ErrorSummary(problem: RwSignal<Option<Problem>>, target: &'static str) -> impl IntoView {
-    let locale = use_locale();
+    let say = say(problem, None);
     let field = move || problem.get().and_then(Problem::field).unwrap_or(target);
     // The router would treat `#field` as a navigation; focusing the field is the point.
     let go = move |ev: leptos::ev::MouseEvent| {
@@ -159,7 +200,7 @@ pub fn ErrorSummary(problem: RwSignal<Option<Problem>>, target: &'static str) ->
             <ul>
                 <li>
                     <a href=move || format!("#{}", field()) on:click=go>
-                        {move || problem.get().map(|p| p.message(locale.t()))}
+                        {say}
                     </a>
                 </li>
             </ul>
@@ -170,13 +211,31 @@ pub fn ErrorSummary(problem: RwSignal<Option<Problem>>, target: &'static str) ->
 /// The message under a field, shown when the problem is about that field.
 #[component]
 pub fn FieldError(problem: RwSignal<Option<Problem>>, field: &'static str) -> impl IntoView {
-    let locale = use_locale();
     let mine = move || problem.get().filter(|p| p.field() == Some(field));
     view! {
         <p class="field-error" id=format!("{field}-error") hidden=move || mine().is_none()>
             <span class="visually-hidden">{tr(|t| t.error_prefix)}" "</span>
-            {move || mine().map(|p| p.message(locale.t()))}
+            {say(problem, Some(field))}
         </p>
+    }
+}
+
+/// The problem's message in the current language (about `field` only, when given), with
+/// `{name}` as the current patient's first name.
+fn say(
+    problem: RwSignal<Option<Problem>>,
+    field: Option<&'static str>,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let locale = use_locale();
+    let current = crate::patients::use_current();
+    move || {
+        let p = problem
+            .get()
+            .filter(|p| field.is_none() || p.field() == field)?;
+        Some(
+            p.message(locale.t())
+                .replace("{name}", &current.first_name()),
+        )
     }
 }
 

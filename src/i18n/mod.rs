@@ -159,8 +159,92 @@ catalog! {
     practices_page_title,
     practices_heading,
     practice_phone,
-    practice_patients_soon,
     practice_other,
+
+    /// `/practices/{slug}`: the patients this account acts for there.
+    patients_heading,
+    rel_self,
+    rel_guardian,
+    rel_linked,
+    /// Badges: words beside an icon, never colour alone.
+    badge_verified,
+    badge_needs_check,
+    badge_locked,
+    /// `{date}` is `03/2016`, shown only where two patients share a first name.
+    born,
+    unread,
+
+    /// The bar at the top of every patient page.
+    bar_label,
+    bar_patient,
+    switch_patient,
+    switch_practice,
+
+    /// `/patients/{id}/verify`. `{name}` is the patient's first name.
+    verify_page_title,
+    verify_heading,
+    verify_heading_self,
+    verify_why,
+    dob_hint,
+    month_label,
+    day_label,
+    year_label,
+    check_dob_button,
+    /// Date errors, from `wire::DobError` or the server's `dob_*` codes.
+    dob_missing,
+    dob_not_a_number,
+    dob_invalid_month,
+    dob_invalid_day,
+    dob_year_not_four_digits,
+    dob_too_old,
+    dob_in_future,
+    /// A wrong answer (403 dob_incorrect): it is the patient's date of birth that is asked.
+    dob_incorrect,
+    dob_incorrect_self,
+
+    /// `/patients/{id}/activate`: a guardian's own details, once.
+    activate_page_title,
+    activate_heading,
+    activate_intro,
+    first_name_label,
+    last_name_label,
+    own_dob_legend,
+    first_name_empty,
+    last_name_empty,
+    continue_button,
+
+    /// `/patients/{id}/locked`. `{practice}` is the practice's name.
+    locked_page_title,
+    locked_heading,
+    locked_body,
+    locked_over,
+    locked_call,
+
+    /// `/patients/{id}`.
+    patient_page_title,
+    dob_label,
+    practice_label,
+    access_history_link,
+
+    /// `/patients/{id}/access-history`.
+    history_page_title,
+    history_intro,
+    history_empty,
+    who_practice,
+    who_guardian,
+    who_self,
+    who_linked,
+    action_view,
+    action_verify,
+    action_activate,
+    action_practice,
+    action_history,
+    back_to_patient,
+
+    /// Month names, separated by spaces, for dates in words.
+    months,
+    /// `{month} {day}, {year}`.
+    date_pattern,
 
     /// `/practices` when nothing is linked to the number yet. `{phone}` is `•••• 5861`.
     no_records_page_title,
@@ -291,7 +375,17 @@ mod tests {
         let en = strings(Language::En).entries();
         let es = strings(Language::Es).entries();
         for ((key, en), (_, es)) in en.iter().zip(&es) {
-            for slot in ["{n}", "{time}", "{phone}"] {
+            for slot in [
+                "{n}",
+                "{time}",
+                "{phone}",
+                "{name}",
+                "{practice}",
+                "{date}",
+                "{month}",
+                "{day}",
+                "{year}",
+            ] {
                 assert_eq!(en.contains(slot), es.contains(slot), "{key}: {slot}");
             }
         }

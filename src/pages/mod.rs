@@ -2,10 +2,12 @@
 
 mod home;
 mod not_found;
+mod patient;
 mod practices;
 mod sign_in;
 
 pub use home::Home;
 pub use not_found::NotFound;
+pub use patient::patient_page;
 pub use practices::{PracticePage, Practices};
 pub use sign_in::{EnterCode, SignIn};

@@ -1,21 +1,27 @@
 //! After signing in (SPEC 3.2.1): the account's practices, or the "no records yet" page when
-//! nothing is linked to the number. Patients at a practice come with the next issue.
+//! nothing is linked to the number; `/practices/{slug}`, the patients there.
 
 use crate::{
+    api::{self, ApiClientError},
     components::PageTitle,
-    i18n::{tr, use_locale},
+    i18n::{tr, use_locale, Strings},
     pages::NotFound,
+    patients::{use_current, Current},
     session::{use_session, RequireSignIn},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     hooks::{use_location, use_navigate},
     NavigateOptions,
 };
-use wire::PhoneNumber;
+use wire::{
+    api::{LinkStatus, Relationship},
+    patients::PatientSummary,
+    PhoneNumber,
+};
 
 /// `(972) 555-0100` from E.164, for people; the raw value if it is not a US number.
-fn national(e164: &str) -> String {
+pub fn national(e164: &str) -> String {
     PhoneNumber::parse(e164).map_or_else(|_| e164.to_owned(), |phone| phone.national())
 }
 
@@ -95,7 +101,7 @@ fn NoRecords() -> impl IntoView {
     }
 }
 
-/// `/practices/{slug}`: the practice and how to reach it. Its patients come next.
+/// `/practices/{slug}`: the patients at the practice, and how to reach it.
 #[component]
 pub fn PracticePage() -> impl IntoView {
     view! {
@@ -128,13 +134,14 @@ fn PracticeDetails() -> impl IntoView {
             view! {
                 <PageTitle page=|t| t.practices_page_title />
                 <h1 tabindex="-1">{practice.name}</h1>
+                <h2>{tr(|t| t.patients_heading)}</h2>
+                <PatientList slug=practice.slug />
                 <h2>{tr(|t| t.practice_phone)}</h2>
                 <p>
                     <a class="tel" href=tel>
                         {national(&practice.phone)}
                     </a>
                 </p>
-                <p>{tr(|t| t.practice_patients_soon)}</p>
                 {many
                     .then(|| {
                         view! {
@@ -146,5 +153,88 @@ fn PracticeDetails() -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// The patients this account acts for at the practice (SPEC 3.2): name, relationship, and
+/// whether the date of birth is checked, in words beside an icon. Shown even when there is only
+/// one, so the person sees whom they act for before anything else.
+#[component]
+fn PatientList(slug: String) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let current = use_current();
+    let list = RwSignal::new(None::<Result<Vec<PatientSummary>, ApiClientError>>);
+    let wanted = slug.clone();
+    spawn_local(async move {
+        let answer = api::patients(&wanted).await;
+        if let Err(ApiClientError::Api { status: 401, .. }) = answer {
+            session.signed_out(None);
+        }
+        let _ = list.try_set(Some(answer));
+    });
+    move || match list.get() {
+        None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+        Some(Err(error)) => view! {
+            <p class="banner-error" role="alert">{move || error.message(locale.t())}</p>
+        }
+        .into_any(),
+        Some(Ok(patients)) => {
+            let slug = slug.clone();
+            view! {
+                <ul class="choices">
+                    {patients
+                        .into_iter()
+                        .map(|patient| patient_choice(slug.clone(), patient, current))
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> impl IntoView {
+    let locale = use_locale();
+    let relationship: fn(&'static Strings) -> &'static str = match patient.relationship {
+        Relationship::Self_ => |t| t.rel_self,
+        Relationship::Guardian => |t| t.rel_guardian,
+        Relationship::Linked => |t| t.rel_linked,
+    };
+    let (class, icon, badge): (_, _, fn(&'static Strings) -> &'static str) =
+        match (patient.status, patient.verified) {
+            (LinkStatus::Locked, _) => ("badge badge-locked", "✕", |t| t.badge_locked),
+            (_, true) => ("badge badge-ok", "✓", |t| t.badge_verified),
+            _ => ("badge", "!", |t| t.badge_needs_check),
+        };
+    let born = patient
+        .birth_month_year
+        .clone()
+        .map(|date| move || locale.t().born.replace("{date}", &date));
+    let unread = patient.unread_count;
+    let href = format!("/patients/{}", patient.id);
+    let name = format!("{} {}", patient.first_name, patient.last_name);
+    view! {
+        <li>
+            <a href=href on:click=move |_| current.choose(slug.clone(), patient.clone())>
+                <span class="choice-name">{name}</span>
+                <span class="choice-detail">
+                    {tr(relationship)}
+                    {born.map(|born| view! { " · " {born} })}
+                </span>
+                <span class=class>
+                    <span aria-hidden="true">{icon}" "</span>
+                    {tr(badge)}
+                </span>
+                {(unread > 0)
+                    .then(|| {
+                        view! {
+                            <span class="choice-detail">
+                                {move || locale.t().unread.replace("{n}", &unread.to_string())}
+                            </span>
+                        }
+                    })}
+            </a>
+        </li>
     }
 }

@@ -1,6 +1,15 @@
-//! Helpers shared by the portal's browser tests (`tests/portal_*.rs`).
+//! Helpers shared by the portal's browser tests (`tests/portal_*.rs`): waiting, a stubbed
+//! `fetch` (each test says what the API answers), mounting the app and reading the page.
+// Each test binary uses its own share of these.
+#![allow(dead_code)]
 
-use leptos::{prelude::set_timeout, task::tick};
+use leptos::{
+    mount::mount_to,
+    prelude::{document, set_timeout, window},
+    task::tick,
+};
+use portal::{app::App, i18n::preference::STORAGE_KEY, session::SESSION_FLAG};
+use serde_json::{json, Value};
 use std::{
     cell::{Cell, RefCell},
     future::Future,
@@ -9,6 +18,7 @@ use std::{
     task::{Context, Poll, Waker},
     time::Duration,
 };
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Resolves after `ms` milliseconds of real time, so the browser can run timers, network
 /// answers and animation frames in between (`tick` alone only drains the task queue).
@@ -48,4 +58,176 @@ pub async fn eventually(done: impl Fn() -> bool) -> bool {
         sleep(20).await;
     }
     false
+}
+
+/// Waits (up to 5 s) until `done` holds, letting the app render in between.
+pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    if eventually(done).await {
+        return;
+    }
+    panic!(
+        "timed out waiting until {what}; at {} the page says: {}",
+        path(),
+        text("main")
+    );
+}
+
+pub fn js(code: &str) -> JsValue {
+    js_sys::eval(code).unwrap_or_else(|e| panic!("{code}: {e:?}"))
+}
+
+/// Replaces `window.fetch`: `routes` maps "METHOD /path" to `[status, body]` (body `null`
+/// for none). Anything else answers 404. Every request is recorded in `window.__calls`.
+pub fn stub_api(routes: Value) {
+    js(&format!(
+        r#"
+        window.__realFetch = window.__realFetch || window.fetch;
+        window.__routes = {routes};
+        window.__calls = [];
+        window.fetch = async (input, init) => {{
+            const request = input instanceof Request ? input : new Request(input, init);
+            const key = request.method + ' ' + new URL(request.url).pathname;
+            const body = request.method === 'GET' ? null : await request.text();
+            window.__calls.push({{ key, body }});
+            const [status, answer] = window.__routes[key] || [404, {{ error: 'not_found', message: 'no stub' }}];
+            return new Response(answer === null ? null : JSON.stringify(answer), {{
+                status,
+                headers: {{ 'content-type': 'application/json' }},
+            }});
+        }};
+        "#
+    ));
+}
+
+/// Changes one stubbed answer.
+pub fn stub_route(key: &str, status: u16, body: Value) {
+    js(&format!(
+        "window.__routes[{}] = [{status}, {body}];",
+        json!(key)
+    ));
+}
+
+/// The requests made so far, as "METHOD /path".
+pub fn calls() -> Vec<String> {
+    let calls: Value = serde_json::from_str(
+        &js_sys::JSON::stringify(&js("window.__calls"))
+            .unwrap()
+            .as_string()
+            .unwrap(),
+    )
+    .unwrap();
+    calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+pub fn last_body(key: &str) -> Value {
+    let body = js(&format!(
+        "(window.__calls.filter(c => c.key === {}).pop() || {{}}).body",
+        json!(key)
+    ));
+    serde_json::from_str(&body.as_string().unwrap_or_default()).unwrap_or(Value::Null)
+}
+
+pub fn signed_out() -> Value {
+    json!([401, { "error": "signed_out", "message": "Sign in first." }])
+}
+
+/// Says this device signed in before, so the app asks `GET /api/session`.
+pub fn remember_session() {
+    window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(SESSION_FLAG, "1")
+        .unwrap();
+}
+
+pub fn reset(path: &str, language: &str) {
+    window()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(path))
+        .unwrap();
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    storage.set_item(STORAGE_KEY, language).unwrap();
+}
+
+pub fn mount() -> (web_sys::HtmlElement, impl Drop) {
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let handle = mount_to(host.clone(), App);
+    (host, handle)
+}
+
+pub fn find(selector: &str) -> Option<web_sys::HtmlElement> {
+    document()
+        .query_selector(selector)
+        .unwrap()
+        .map(JsCast::unchecked_into)
+}
+
+pub fn text(selector: &str) -> String {
+    find(selector)
+        .and_then(|el| el.text_content())
+        .unwrap_or_default()
+}
+
+pub fn visible(selector: &str) -> bool {
+    find(selector).is_some_and(|el| !el.hidden())
+}
+
+pub fn value(selector: &str) -> String {
+    js(&format!(
+        "document.querySelector({}).value",
+        json!(selector)
+    ))
+    .as_string()
+    .unwrap_or_default()
+}
+
+pub fn attr(selector: &str, name: &str) -> Option<String> {
+    find(selector).and_then(|el| el.get_attribute(name))
+}
+
+/// Types into a field as a person would (the `input` event the page listens to).
+pub fn type_into(selector: &str, typed: &str) {
+    js(&format!(
+        "const f = document.querySelector({}); f.value = {}; f.dispatchEvent(new Event('input', {{ bubbles: true }}));",
+        json!(selector),
+        json!(typed)
+    ));
+}
+
+pub fn is_focused(selector: &str) -> bool {
+    let active = document().active_element();
+    find(selector).is_some_and(|el| active.as_ref() == Some(el.as_ref()))
+}
+
+pub fn path() -> String {
+    window().location().pathname().unwrap()
+}
+
+pub fn heading() -> String {
+    text("main h1")
+}
+
+/// Follows a link as a tap would: its own click handlers run, then the app's router moves to
+/// its address. (Routers of apps mounted by earlier tests in the same page would otherwise
+/// take the click.)
+pub fn follow(selector: &str) {
+    js(&format!(
+        r#"
+        const a = document.querySelector({});
+        a.addEventListener('click', (e) => e.preventDefault(), {{ once: true }});
+        a.click();
+        history.pushState(null, '', a.getAttribute('href'));
+        dispatchEvent(new PopStateEvent('popstate', {{ state: null }}));
+        "#,
+        json!(selector)
+    ));
 }

@@ -65,7 +65,7 @@ async fn on_the_list(
 }
 
 fn choose(id: &str) {
-    follow(&format!(".choices a[href='/patients/{id}']"));
+    follow(&format!(".choices a[href^='/patients/{id}']"));
 }
 
 fn typed_date(prefix: &str, month: &str, day: &str, year: &str) {
@@ -112,6 +112,15 @@ async fn the_list_says_relationship_and_check_in_words_and_tells_twins_apart() {
         Some("/patients/p-lily")
     );
     assert_eq!(
+        attr(".choices li:nth-child(1) a", "href").as_deref(),
+        Some("/patients/p-james/verify"),
+        "not checked yet: straight to the check"
+    );
+    assert_eq!(
+        attr(".choices li:nth-child(4) a", "href").as_deref(),
+        Some("/patients/p-noah/locked")
+    );
+    assert_eq!(
         attr(".choices li:nth-child(2) .badge span", "aria-hidden").as_deref(),
         Some("true"),
         "the icon is decoration; the words say it"
@@ -127,7 +136,9 @@ async fn the_patient_page_sends_an_unchecked_patient_to_the_date_check_which_ref
     let en = strings(Language::En);
     let (host, _app) = on_the_list(
         "en",
-        json!([patient("p-lily", "Lily", "guardian", "active", false)]),
+        // Checked when the list was read, expired since: the patient's page sends the person
+        // to the check.
+        json!([patient("p-lily", "Lily", "guardian", "active", true)]),
         json!({
             "GET /api/patients/p-lily": refusal(403, "verify_first"),
             "POST /api/patients/p-lily/verify-dob": refusal(403, "dob_incorrect"),

@@ -212,7 +212,15 @@ fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> im
         .clone()
         .map(|date| move || locale.t().born.replace("{date}", &date));
     let unread = patient.unread_count;
-    let href = format!("/patients/{}", patient.id);
+    // Straight to what comes next: the patient's page once checked, else the check (a
+    // guardian's first time starts with their own details) or the lock.
+    let next = match (patient.status, patient.verified) {
+        (LinkStatus::Locked, _) => "/locked",
+        (_, true) => "",
+        (LinkStatus::PendingActivation, _) => "/activate",
+        _ => "/verify",
+    };
+    let href = format!("/patients/{}{next}", patient.id);
     let name = format!("{} {}", patient.first_name, patient.last_name);
     view! {
         <li>

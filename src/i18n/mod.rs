@@ -342,6 +342,16 @@ pub fn tr(
     move || message(locale.t())
 }
 
+/// A message with one value filled in, following the language: `tr_with(|t, n| …, name)`.
+/// Like [`tr`], every use shares one closure type, so each costs a function pointer.
+pub fn tr_with(
+    message: fn(&'static Strings, &str) -> String,
+    value: String,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let locale = use_locale();
+    move || message(locale.t(), &value)
+}
+
 /// The app's [`Locale`]; panics outside the app, which is a programming error.
 pub fn use_locale() -> Locale {
     expect_context::<Locale>()

@@ -11,7 +11,7 @@ use crate::{
         },
         PageTitle,
     },
-    i18n::{tr, use_locale, Language, Strings},
+    i18n::{tr, tr_with, use_locale, Language, Strings},
     pages::{practices::national, NotFound},
     patients::{use_current, Current},
     session::{use_session, RequireSignIn, Session},
@@ -109,26 +109,22 @@ fn PatientBar() -> impl IntoView {
     let session = use_session();
     let current = use_current();
     let locale = use_locale();
-    let slug = move || {
-        current
-            .patient
-            .with(|p| p.as_ref().map(|(slug, _)| slug.clone()))
-            .unwrap_or_default()
-    };
-    let name = move || {
-        current.patient.with(|p| {
+    // Fixed while the page is shown: the page is the chosen patient's.
+    let (slug, name) = current
+        .patient
+        .with_untracked(|p| {
             p.as_ref()
-                .map(|(_, p)| format!("{} {}", p.first_name, p.last_name))
+                .map(|(slug, p)| (slug.clone(), format!("{} {}", p.first_name, p.last_name)))
         })
-    };
-    let practices = move || session.info().map(|i| i.practices).unwrap_or_default();
-    let practice = move || {
-        let slug = slug();
-        practices()
-            .into_iter()
-            .find(|p| p.slug == slug)
-            .map(|p| p.name)
-    };
+        .unwrap_or_default();
+    let practices = untrack(|| session.info())
+        .map(|i| i.practices)
+        .unwrap_or_default();
+    let many = practices.len() > 1;
+    let practice = practices
+        .into_iter()
+        .find(|p| p.slug == slug)
+        .map(|p| p.name);
     view! {
         <nav class="patient-bar" aria-label=move || locale.t().bar_label>
             <p>
@@ -139,11 +135,8 @@ fn PatientBar() -> impl IntoView {
                 <span class="bar-practice">{practice}</span>
             </p>
             <p class="bar-links">
-                <a href=move || format!("/practices/{}", slug())>{tr(|t| t.switch_patient)}</a>
-                {move || {
-                    (practices().len() > 1)
-                        .then(|| view! { <a href="/practices">{tr(|t| t.switch_practice)}</a> })
-                }}
+                <a href=format!("/practices/{slug}")>{tr(|t| t.switch_patient)}</a>
+                <a href="/practices" hidden=!many>{tr(|t| t.switch_practice)}</a>
             </p>
         </nav>
     }
@@ -212,7 +205,6 @@ fn loading() -> AnyView {
 #[component]
 fn PatientHome(id: String) -> impl IntoView {
     let current = use_current();
-    let locale = use_locale();
     let detail = load(id.clone(), {
         let id = id.clone();
         async move { api::patient(&id).await }
@@ -228,7 +220,7 @@ fn PatientHome(id: String) -> impl IntoView {
                 <h1 tabindex="-1">{format!("{} {}", patient.first_name, patient.last_name)}</h1>
                 <dl class="facts">
                     <dt>{tr(|t| t.dob_label)}</dt>
-                    <dd>{move || iso_date_in_words(locale.t(), &dob)}</dd>
+                    <dd>{tr_with(iso_date_in_words, dob)}</dd>
                     <dt>{tr(|t| t.practice_label)}</dt>
                     <dd>{patient.practice_name}</dd>
                 </dl>
@@ -341,7 +333,6 @@ fn DateFields(
 fn Verify(id: String) -> impl IntoView {
     let session = use_session();
     let current = use_current();
-    let locale = use_locale();
     let navigate = use_navigate();
     let date = DateInput::new(None);
     let problem = RwSignal::new(None::<Problem>);
@@ -410,14 +401,14 @@ fn Verify(id: String) -> impl IntoView {
         });
     };
 
-    let heading = move || {
-        let t = locale.t();
+    let heading = tr_with(
         if is_self {
-            t.verify_heading_self.to_owned()
+            |t, _| t.verify_heading_self.to_owned()
         } else {
-            t.verify_heading.replace("{name}", &current.first_name())
-        }
-    };
+            |t, name| t.verify_heading.replace("{name}", name)
+        },
+        untrack(|| current.first_name()),
+    );
     view! {
         <PageTitle page=|t| t.verify_page_title />
         <ErrorSummary problem target="dob" />
@@ -438,7 +429,6 @@ fn Verify(id: String) -> impl IntoView {
 #[component]
 fn Activate(id: String) -> impl IntoView {
     let current = use_current();
-    let locale = use_locale();
     let navigate = use_navigate();
     let kept = current.guardian.get_untracked();
     let first = RwSignal::new(
@@ -507,7 +497,12 @@ fn Activate(id: String) -> impl IntoView {
         <PageTitle page=|t| t.activate_page_title />
         <ErrorSummary problem target="first-name" />
         <h1 tabindex="-1">{tr(|t| t.activate_heading)}</h1>
-        <p>{move || locale.t().activate_intro.replace("{name}", &current.first_name())}</p>
+        <p>
+            {tr_with(
+                |t, name| t.activate_intro.replace("{name}", name),
+                untrack(|| current.first_name()),
+            )}
+        </p>
         <form novalidate on:submit=submit>
             {name_field("first-name", |t| t.first_name_label, first, "given-name")}
             {name_field("last-name", |t| t.last_name_label, last, "family-name")}
@@ -532,16 +527,17 @@ fn Locked(id: String) -> impl IntoView {
             .get()
             .map_or(0, |at| session.seconds_until(at))
     };
-    let practice = move || {
-        let slug = current
-            .patient
-            .with(|p| p.as_ref().map(|(slug, _)| slug.clone()))?;
-        session
-            .info()?
-            .practices
-            .into_iter()
-            .find(|p| p.slug == slug)
-    };
+    let slug = current
+        .patient
+        .with_untracked(|p| p.as_ref().map(|(slug, _)| slug.clone()));
+    let practice = session
+        .state
+        .with_untracked(|_| session.info())
+        .and_then(|i| {
+            i.practices
+                .into_iter()
+                .find(|p| Some(&p.slug) == slug.as_ref())
+        });
     view! {
         <PageTitle page=|t| t.locked_page_title />
         <h1 tabindex="-1">{tr(|t| t.locked_heading)}</h1>
@@ -554,31 +550,22 @@ fn Locked(id: String) -> impl IntoView {
                 }
             }}
         </p>
-        {move || {
-            (left() == 0)
-                .then(|| {
-                    view! {
-                        <p>
-                            <a class="button" href=format!("/patients/{id}/verify")>
-                                {tr(|t| t.check_dob_button)}
-                            </a>
-                        </p>
-                    }
-                })
-        }}
-        {move || {
-            practice()
-                .map(|practice| {
-                    view! {
-                        <p>{move || locale.t().locked_call.replace("{practice}", &practice.name)}</p>
-                        <p>
-                            <a class="tel" href=format!("tel:{}", practice.phone)>
-                                {national(&practice.phone)}
-                            </a>
-                        </p>
-                    }
-                })
-        }}
+        <p hidden=move || left() != 0>
+            <a class="button" href=format!("/patients/{id}/verify")>
+                {tr(|t| t.check_dob_button)}
+            </a>
+        </p>
+        {practice
+            .map(|practice| {
+                view! {
+                    <p>{tr_with(|t, name| t.locked_call.replace("{practice}", name), practice.name)}</p>
+                    <p>
+                        <a class="tel" href=format!("tel:{}", practice.phone)>
+                            {national(&practice.phone)}
+                        </a>
+                    </p>
+                }
+            })}
     }
 }
 
@@ -586,7 +573,6 @@ fn Locked(id: String) -> impl IntoView {
 #[component]
 fn AccessHistory(id: String) -> impl IntoView {
     let current = use_current();
-    let locale = use_locale();
     let events = load(id.clone(), {
         let id = id.clone();
         async move { api::access_history(&id).await }
@@ -605,13 +591,11 @@ fn AccessHistory(id: String) -> impl IntoView {
                         let at = event.at.clone();
                         view! {
                             <li>
-                                <strong>{move || action(locale.t(), &event.action)}</strong>
+                                <strong>{tr_with(action, event.action)}</strong>
                                 <span>
-                                    {move || who(locale.t(), &event.who)}
+                                    {tr_with(who, event.who)}
                                     " · "
-                                    <time datetime=at>
-                                        {move || local_time(locale.language(), &event.at)}
-                                    </time>
+                                    <time datetime=at>{tr_with(local_time, event.at)}</time>
                                 </span>
                             </li>
                         }
@@ -624,7 +608,12 @@ fn AccessHistory(id: String) -> impl IntoView {
     view! {
         <PageTitle page=|t| t.history_page_title />
         <h1 tabindex="-1">{tr(|t| t.history_page_title)}</h1>
-        <p>{move || locale.t().history_intro.replace("{name}", &current.first_name())}</p>
+        <p>
+            {tr_with(
+                |t, name| t.history_intro.replace("{name}", name),
+                untrack(|| current.first_name()),
+            )}
+        </p>
         {list}
         <p class="back">
             <a href=format!("/patients/{id}")>{tr(|t| t.back_to_patient)}</a>
@@ -706,7 +695,12 @@ pub fn date_time_in_words(
 
 /// An RFC 3339 time on this device's clock and calendar. The browser's `Date` reads it: no
 /// parser or time-zone data in the WebAssembly.
-fn local_time(language: Language, at: &str) -> String {
+fn local_time(t: &'static Strings, at: &str) -> String {
+    let language = if std::ptr::eq(t, crate::i18n::strings(Language::En)) {
+        Language::En
+    } else {
+        Language::Es
+    };
     let date = js_sys::Date::new(&at.into());
     if date.get_time().is_nan() {
         return at.to_owned();

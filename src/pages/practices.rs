@@ -4,7 +4,7 @@
 use crate::{
     api::{self, ApiClientError},
     components::PageTitle,
-    i18n::{tr, use_locale, Strings},
+    i18n::{tr, tr_with, use_locale, Strings},
     pages::NotFound,
     patients::{use_current, Current},
     session::{use_session, RequireSignIn},
@@ -195,7 +195,6 @@ fn PatientList(slug: String) -> impl IntoView {
 }
 
 fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> impl IntoView {
-    let locale = use_locale();
     let relationship: fn(&'static Strings) -> &'static str = match patient.relationship {
         Relationship::Self_ => |t| t.rel_self,
         Relationship::Guardian => |t| t.rel_guardian,
@@ -210,7 +209,7 @@ fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> im
     let born = patient
         .birth_month_year
         .clone()
-        .map(|date| move || locale.t().born.replace("{date}", &date));
+        .map(|date| tr_with(|t, date| t.born.replace("{date}", date), date));
     let unread = patient.unread_count;
     // Straight to what comes next: the patient's page once checked, else the check (a
     // guardian's first time starts with their own details) or the lock.
@@ -238,7 +237,7 @@ fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> im
                     .then(|| {
                         view! {
                             <span class="choice-detail">
-                                {move || locale.t().unread.replace("{n}", &unread.to_string())}
+                                {tr_with(|t, n| t.unread.replace("{n}", n), unread.to_string())}
                             </span>
                         }
                     })}

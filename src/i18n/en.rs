@@ -170,8 +170,7 @@ pub const EN: Strings = Strings {
     action_history: "Looked at the access history",
     back_to_patient: "Back",
 
-    months: "January February March April May June July August September October November December",
-    date_pattern: "{month} {day}, {year}",
+    locale_code: "en-US",
 
     no_records_page_title: "No records yet",
     no_records_heading: "No records are linked to this number yet",

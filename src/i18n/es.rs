@@ -171,8 +171,7 @@ pub const ES: Strings = Strings {
     action_history: "Vio el historial de acceso",
     back_to_patient: "Volver",
 
-    months: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    date_pattern: "{day} de {month} de {year}",
+    locale_code: "es",
 
     no_records_page_title: "Todavía no hay expedientes",
     no_records_heading: "Todavía no hay expedientes vinculados a este número",

@@ -241,10 +241,8 @@ catalog! {
     action_history,
     back_to_patient,
 
-    /// Month names, separated by spaces, for dates in words.
-    months,
-    /// `{month} {day}, {year}`.
-    date_pattern,
+    /// The language for the browser's date formatting (`Intl`).
+    locale_code,
 
     /// `/practices` when nothing is linked to the number yet. `{phone}` is `•••• 5861`.
     no_records_page_title,

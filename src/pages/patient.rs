@@ -11,7 +11,7 @@ use crate::{
         },
         PageTitle,
     },
-    i18n::{tr, tr_with, use_locale, Language, Strings},
+    i18n::{tr, tr_with, use_locale, Strings},
     pages::{practices::national, NotFound},
     patients::{use_current, Current},
     session::{use_session, RequireSignIn, Session},
@@ -652,96 +652,32 @@ pub fn who(t: &'static Strings, who: &str) -> String {
     }
 }
 
-/// `September 3, 2016` / `3 de septiembre de 2016`.
-pub fn date_in_words(t: &Strings, year: u32, month: u32, day: u32) -> String {
-    let name = t
-        .months
-        .split(' ')
-        .nth(month.wrapping_sub(1) as usize)
-        .unwrap_or("");
-    t.date_pattern
-        .replace("{month}", name)
-        .replace("{day}", &day.to_string())
-        .replace("{year}", &year.to_string())
+/// `YYYY-MM-DD` as the language writes a date: `September 3, 2016`, `3 de septiembre de 2016`.
+fn iso_date_in_words(t: &'static Strings, iso: &str) -> String {
+    in_words(t, iso, r#"{"dateStyle":"long","timeZone":"UTC"}"#)
 }
 
-/// `YYYY-MM-DD` in words; as it is when it is not that.
-pub fn iso_date_in_words(t: &Strings, iso: &str) -> String {
-    let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u32>().ok());
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(Some(y)), Some(Some(m)), Some(Some(d))) => date_in_words(t, y, m, d),
-        _ => iso.to_owned(),
-    }
-}
-
-/// A date and time of day in words: `November 22, 2026, 3:05 PM` / `22 de noviembre de 2026, 15:05`.
-pub fn date_time_in_words(
-    language: Language,
-    year: u32,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-) -> String {
-    let date = date_in_words(crate::i18n::strings(language), year, month, day);
-    match language {
-        Language::En => {
-            let half = if hour < 12 { "AM" } else { "PM" };
-            format!("{date}, {}:{minute:02} {half}", (hour + 11) % 12 + 1)
-        }
-        Language::Es => format!("{date}, {hour}:{minute:02}"),
-    }
-}
-
-/// An RFC 3339 time on this device's clock and calendar. The browser's `Date` reads it: no
-/// parser or time-zone data in the WebAssembly.
+/// An RFC 3339 time on this device's clock, as the language writes it: `November 22, 2026 at
+/// 3:05 PM`, `22 de noviembre de 2026, 15:05`.
 fn local_time(t: &'static Strings, at: &str) -> String {
-    let language = if std::ptr::eq(t, crate::i18n::strings(Language::En)) {
-        Language::En
-    } else {
-        Language::Es
-    };
+    in_words(t, at, r#"{"dateStyle":"long","timeStyle":"short"}"#)
+}
+
+/// The browser's `Date` reads and writes the time (`Intl`): no date parser, month names or
+/// time-zone data in the WebAssembly. As it is when it is not a date.
+fn in_words(t: &'static Strings, at: &str, options: &str) -> String {
     let date = js_sys::Date::new(&at.into());
     if date.get_time().is_nan() {
         return at.to_owned();
     }
-    date_time_in_words(
-        language,
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes(),
-    )
+    let options = js_sys::JSON::parse(options).unwrap_or_default();
+    date.to_locale_string(t.locale_code, &options).into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::strings;
-
-    #[test]
-    fn dates_and_times_in_words() {
-        let (en, es) = (strings(Language::En), strings(Language::Es));
-        assert_eq!(iso_date_in_words(en, "2016-09-03"), "September 3, 2016");
-        assert_eq!(
-            iso_date_in_words(es, "2016-09-03"),
-            "3 de septiembre de 2016"
-        );
-        assert_eq!(iso_date_in_words(en, "soon"), "soon");
-        assert_eq!(
-            date_time_in_words(Language::En, 2026, 11, 22, 15, 5),
-            "November 22, 2026, 3:05 PM"
-        );
-        assert_eq!(
-            date_time_in_words(Language::En, 2026, 1, 2, 0, 30),
-            "January 2, 2026, 12:30 AM"
-        );
-        assert_eq!(
-            date_time_in_words(Language::Es, 2026, 11, 22, 15, 5),
-            "22 de noviembre de 2026, 15:05"
-        );
-    }
+    use crate::i18n::{strings, Language};
 
     #[test]
     fn actions_and_people_in_plain_words() {

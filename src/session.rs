@@ -21,6 +21,14 @@ use std::time::Duration;
 use wire::auth::SessionInfo;
 
 /// Seconds on the page's monotonic clock.
+/// Seconds left, rounded up to whole seconds as people count them. `(now + 30.0) - now` can be
+/// 30.000000000000004 in floating point; without the allowance `ceil` would say "31 seconds"
+/// for a 30-second wait.
+fn whole_seconds(left: f64) -> u64 {
+    const ROUNDING: f64 = 1e-6;
+    (left - ROUNDING).ceil().max(0.0) as u64
+}
+
 pub fn now() -> f64 {
     window().performance().map_or(0.0, |p| p.now() / 1000.0)
 }
@@ -128,7 +136,7 @@ impl Session {
 
     /// Whole seconds left until `deadline` (reactive: follows the clock).
     pub fn seconds_until(self, deadline: f64) -> u64 {
-        (deadline - self.clock.get()).ceil().max(0.0) as u64
+        whole_seconds(deadline - self.clock.get())
     }
 
     pub fn signed_in(self, info: SessionInfo) {
@@ -388,5 +396,21 @@ pub fn IdleWarning() -> impl IntoView {
                 <SignOutButton class="button-secondary" />
             </div>
         </dialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_seconds;
+
+    #[test]
+    fn a_30_second_wait_never_shows_31() {
+        // Values where plain `ceil` says 31 (found by search).
+        for now in [16377.300102690473, 65530.813703609856, 49.50032240287339] {
+            assert_eq!(whole_seconds((now + 30.0) - now), 30, "at {now}");
+        }
+        assert_eq!(whole_seconds(29.2), 30);
+        assert_eq!(whole_seconds(0.0), 0);
+        assert_eq!(whole_seconds(-3.0), 0);
     }
 }

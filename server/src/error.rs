@@ -93,6 +93,14 @@ impl AppError {
     }
 }
 
+/// Transactions are begun and committed in the operations themselves; their errors are store
+/// errors like any other.
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Store(StoreError::from(e))
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();

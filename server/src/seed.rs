@@ -3,7 +3,7 @@
 
 use crate::error::AppResult;
 use crate::practice::{self, Caller};
-use crate::store::{accounts, Store, StoreError};
+use crate::store::{accounts, Store};
 use wire::api::{GuardianInput, Language, PatientInput, PracticeInput};
 use wire::{DateOfBirth, PhoneNumber};
 
@@ -185,7 +185,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
     }
     // The caregiver's link normally comes from redeeming a medical access link; the demo makes it directly.
     let (robert, _) = &ids["demo-robert-kim"];
-    let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = store.pool().begin().await?;
     let account = accounts::account_for_phone(&mut tx, phone(CAREGIVER_PHONE).e164()).await?;
     if accounts::link_for(&mut tx, &account, robert)
         .await?
@@ -193,7 +193,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
     {
         accounts::insert_link(&mut tx, &account, robert, "linked", "active").await?;
     }
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -72,12 +72,7 @@ pub async fn send_code(
     let phone_key = format!("sign_in_code:phone:{}", phone.e164());
     let code = random_digits(6);
 
-    let mut tx = state
-        .store
-        .pool()
-        .begin()
-        .await
-        .map_err(crate::store::StoreError::from)?;
+    let mut tx = state.store.pool().begin().await?;
     // Always the client's key first, then the number's, so two requests never wait on each other
     // in opposite orders.
     let by_ip = sign_in::lock_window(&mut tx, &ip_key, hour_ago, now).await?;
@@ -123,7 +118,7 @@ pub async fn send_code(
         sign_in::insert_code(&mut tx, phone.e164(), &hash, now, now + CODE_TTL_MS).await?;
     sign_in::record_hit(&mut tx, &ip_key, now).await?;
     sign_in::record_hit(&mut tx, &phone_key, now).await?;
-    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    tx.commit().await?;
 
     let host = state
         .config
@@ -251,12 +246,7 @@ pub async fn verify_code(
         );
     }
 
-    let mut tx = state
-        .store
-        .pool()
-        .begin()
-        .await
-        .map_err(crate::store::StoreError::from)?;
+    let mut tx = state.store.pool().begin().await?;
     if !sign_in::use_code(&mut tx, &latest.id, now).await? {
         drop(tx);
         return Err(not_usable(state, &phone).await?);
@@ -292,7 +282,7 @@ pub async fn verify_code(
     };
     let (session_id, token) =
         sessions::insert_session(&mut tx, &account_id, device_id.as_deref(), now).await?;
-    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    tx.commit().await?;
     cookies.insert(0, session_cookie(&token));
 
     let session = crate::store::sessions::SessionRow {

@@ -17,7 +17,7 @@ use crate::auth::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::links::LinkContext;
-use crate::store::{rfc3339, StoreError};
+use crate::store::rfc3339;
 
 const DAY_MS: i64 = 24 * HOUR_MS;
 /// 2 wrong dates of birth lock the contact link (SPEC 3.3.2)…
@@ -76,7 +76,7 @@ pub async fn audit_read(
     action: &str,
     client_addr: Option<&str>,
 ) -> AppResult<()> {
-    let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = state.store.pool().begin().await?;
     audit::record_at(
         &mut tx,
         &AuditEvent {
@@ -89,7 +89,7 @@ pub async fn audit_read(
         state.clock.now_ms(),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

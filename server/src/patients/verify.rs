@@ -15,8 +15,8 @@ use crate::auth::{masked, SignedIn, SESSION_ABSOLUTE_MS};
 use crate::error::{AppError, AppResult};
 use crate::practice::validate;
 use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::conversations;
 use crate::store::links::{self, LinkContext, WrongAnswer};
-use crate::store::{conversations, StoreError};
 
 struct Guardian {
     first_name: String,
@@ -113,7 +113,7 @@ pub async fn verify_dob(
     if link.relationship == "guardian" {
         expires_at = expires_at.min(now + GUARDIAN_VERIFICATION_MS);
     }
-    let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = state.store.pool().begin().await?;
 
     if dob.iso() != link.dob {
         // The UPDATE comes first in the transaction: it takes the row (or database) write lock
@@ -134,7 +134,7 @@ pub async fn verify_dob(
             }
             WrongAnswer::Counted(count) => {
                 audit::record_at(&mut tx, &event("dob.verify.fail"), now).await?;
-                tx.commit().await.map_err(StoreError::from)?;
+                tx.commit().await?;
                 let left = (DOB_ATTEMPTS - count).max(1);
                 Err(AppError::refused(
                     StatusCode::FORBIDDEN,
@@ -162,7 +162,7 @@ pub async fn verify_dob(
                     masked(&signed_in.session.phone)
                 );
                 conversations::insert_staff_note(&mut tx, &conversation, &note, now).await?;
-                tx.commit().await.map_err(StoreError::from)?;
+                tx.commit().await?;
                 Err(locked(&link, until - now))
             }
         };
@@ -193,7 +193,7 @@ pub async fn verify_dob(
         audit::record_at(&mut tx, &event("guardian.activate"), now).await?;
     }
     audit::record_at(&mut tx, &event("dob.verify"), now).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(VerifyDobResponse {
         verified_for_seconds: crate::auth::ceil_seconds(expires_at - now),
     })

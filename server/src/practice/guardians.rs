@@ -5,7 +5,7 @@ use super::Caller;
 use crate::error::{AppError, AppResult};
 use crate::store::accounts::{self, ContactLinkRow};
 use crate::store::audit::{self, AuditEvent};
-use crate::store::{rfc3339, Store, StoreError};
+use crate::store::{rfc3339, Store};
 use wire::api::{ContactLink, GuardianInput, LinkStatus, Relationship};
 use wire::PhoneNumber;
 
@@ -43,7 +43,7 @@ pub async fn add(
         .patient_in_practice(&practice.id, patient_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = store.pool().begin().await?;
     let account = accounts::account_for_phone(&mut tx, input.phone.e164()).await?;
     let (link, created) = match accounts::link_for(&mut tx, &account, patient_id).await? {
         None => (
@@ -90,7 +90,7 @@ pub async fn add(
         )
         .await?;
     }
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok((to_wire(link), created))
 }
 

@@ -156,11 +156,7 @@ async fn write(
     input: &PatientInput,
 ) -> AppResult<Patient> {
     let fields = fields(checked, input);
-    let mut tx = store
-        .pool()
-        .begin()
-        .await
-        .map_err(crate::store::StoreError::from)?;
+    let mut tx = store.pool().begin().await?;
     let (row, action) = match existing {
         Some(id) => (
             rows::update_patient(&mut tx, id, &fields).await?,
@@ -183,7 +179,7 @@ async fn write(
         },
     )
     .await?;
-    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    tx.commit().await?;
     Ok(to_wire(row, slug))
 }
 

@@ -70,6 +70,9 @@ pub struct PracticeInput {
     pub phone: PhoneNumber,
     /// An IANA time zone such as `America/Chicago`.
     pub time_zone: String,
+    /// Ask guardians for a dependent's sex when they add one (SPEC 3.5.1).
+    #[serde(default)]
+    pub asks_dependent_sex: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +84,7 @@ pub struct Practice {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "+19728485861"))]
     pub phone: PhoneNumber,
     pub time_zone: String,
+    pub asks_dependent_sex: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

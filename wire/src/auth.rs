@@ -45,6 +45,13 @@ pub struct PracticeSummary {
     /// E.164; the portal shows it in national form.
     pub phone: String,
     pub time_zone: String,
+    /// This account may add a dependent here: it has an active guardian link at this
+    /// practice (SPEC 3.5.1).
+    #[serde(default)]
+    pub can_add_dependents: bool,
+    /// The practice wants a dependent's sex when one is added.
+    #[serde(default)]
+    pub asks_dependent_sex: bool,
 }
 
 /// `GET /api/session`, and the answer to a successful verify or "stay signed in".

@@ -1,13 +1,17 @@
 //! Wire types shared by the portal and the server: what crosses `/api/`, and the validation
-//! of what people type (phone numbers, dates of birth, codes), so both sides agree exactly.
+//! of what people type (phone numbers, dates of birth, codes, names, messages), so both sides
+//! agree exactly.
 
 pub mod api;
 pub mod auth;
 pub mod code;
 pub mod dob;
+pub mod messages;
 pub mod patients;
 pub mod phone;
+pub mod text;
 
 pub use code::{CodeError, OneTimeCode};
 pub use dob::{DateOfBirth, DobError};
 pub use phone::{PhoneError, PhoneNumber};
+pub use text::{MessageError, NameError};

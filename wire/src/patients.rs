@@ -23,7 +23,7 @@ pub struct PatientSummary {
     pub birth_month_year: Option<String>,
     /// Seconds until a lock ends, when `status` is `locked`.
     pub locked_seconds_left: Option<u64>,
-    /// Unread practice messages (0 until messaging lands).
+    /// Practice and system messages this account has not read yet.
     pub unread_count: u64,
 }
 

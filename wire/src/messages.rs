@@ -43,8 +43,12 @@ pub struct Message {
     /// "Dr. Ann Lee · Lakeside Family Medicine"); for another account acting for the patient,
     /// its name; `None` for this account's own messages and for system messages.
     pub author: Option<String>,
-    /// Plain text; never interpreted as HTML.
+    /// Plain text; never interpreted as HTML. For system messages, English for the practice;
+    /// the portal says known `event`s in the person's language instead.
     pub body: String,
+    /// System messages: what happened, as a stable code. `dependent_added`: `author` (a
+    /// guardian's name) created this conversation for the patient.
+    pub event: Option<String>,
     /// RFC 3339.
     pub sent_at: String,
     /// Patient-side messages: when the practice first read it (RFC 3339). `None` otherwise.

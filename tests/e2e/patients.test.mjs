@@ -5,18 +5,8 @@
 // anew. Codes come from the development outbox.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  assertAccessible,
-  assertNoSidewaysScroll,
-  launchBrowser,
-  request,
-  screenshot,
-  startServer,
-  watchedPage,
-} from './support.mjs';
-
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
+import { launchBrowser, startServer, watchedPage } from './support.mjs';
+import { DESKTOP, PHONE, check, enterDate, heading, signIn as signInTo } from './journeys.mjs';
 
 let server;
 let browser;
@@ -29,53 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function heading(page, text) {
-  const h1 = page.locator('main h1');
-  try {
-    await h1.filter({ hasText: text }).waitFor({ timeout: 20_000 });
-  } catch (error) {
-    await screenshot(page, 'patients-failure');
-    const main = await page.locator('main').innerText().catch(() => '');
-    throw new Error(`no h1 "${text}" at ${await page.evaluate(() => location.pathname).catch(() => "?")}; the page says:\n${main}\n${page.problems.join('\n')}`, { cause: error });
-  }
-}
-
-/** Accessible, fits the window, and a screenshot named `name`. */
-async function check(page, name) {
-  await assertAccessible(page, name);
-  await assertNoSidewaysScroll(page, name);
-  await screenshot(page, name);
-}
-
-/** The newest code texted to `e164` after `notBefore`. */
-async function codeFor(e164, notBefore) {
-  for (let i = 0; i < 100; i++) {
-    const response = await request(`${server.url}/dev/outbox`, { accept: 'application/json' });
-    const sms = JSON.parse(response.body).find((m) => m.channel === 'sms' && m.to === e164);
-    if (sms && sms.sent_at > notBefore) return /#(\d{6})\s*$/.exec(sms.body)[1];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no text to ${e164}`);
-}
-
-/** Signs in with the number (remember this device stays ticked). */
-async function signIn(page, typed, e164) {
-  const notBefore = new Date(Date.now() - 1000).toISOString();
-  await page.goto('/sign-in');
-  await heading(page, 'What is your mobile phone number?');
-  await page.getByLabel('Mobile phone number').fill(typed);
-  await page.getByRole('button', { name: 'Text me a code' }).click();
-  await heading(page, 'Enter the code we texted you');
-  await page.getByLabel('6-digit code').fill(await codeFor(e164, notBefore));
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
-
-async function enterDate(page, month, day, year) {
-  await page.getByLabel('Month', { exact: true }).fill(month);
-  await page.getByLabel('Day', { exact: true }).fill(day);
-  await page.getByLabel('Year', { exact: true }).fill(year);
-}
-
+const signIn = (page, typed, e164) => signInTo(server, page, typed, e164);
 const bar = (page) => page.locator('.patient-bar').innerText();
 
 describe('choosing a patient and checking the date of birth', () => {

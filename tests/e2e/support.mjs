@@ -84,7 +84,9 @@ export async function startServer() {
       if (Date.now() > deadline) throw new Error(`${url}/api/health did not answer 200 in 15 s:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return { url, output: () => output, stop };
+    /** Runs a `portal-server` subcommand on this server's database; returns its standard output. */
+    const cli = (...args) => execFileSync(SERVER_BIN, args, { env, cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    return { url, output: () => output, stop, cli };
   } catch (error) {
     await stop();
     throw error;
@@ -104,6 +106,22 @@ export function request(url, headers = {}) {
       })
       .on('error', reject);
   });
+}
+
+/** A practice token for the practice `slug`, made with the CLI (shown once, on the last line). */
+export function practiceToken(server, slug) {
+  return server.cli('token', 'create', '--label', 'e2e', '--practice', slug).trim().split('\n').pop();
+}
+
+/** A JSON call to the practice API as `token`: { status, body }. */
+export async function practiceApi(server, token, method, path, body) {
+  const response = await fetch(`${server.url}/api/practice${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
 /** Debian's Chromium, headless, kept off the network. */

@@ -74,6 +74,9 @@ pub enum PracticeCommand {
         /// IANA time zone, e.g. America/Chicago.
         #[arg(long)]
         time_zone: String,
+        /// Ask guardians for a dependent's sex when they add one from the portal.
+        #[arg(long)]
+        asks_dependent_sex: bool,
     },
 }
 
@@ -214,12 +217,14 @@ pub fn practice_input(
     name: &str,
     phone_number: &str,
     time_zone: &str,
+    asks_dependent_sex: bool,
 ) -> Result<PracticeInput, InputError> {
     Ok(PracticeInput {
         slug: slug.into(),
         name: name.into(),
         phone: phone(phone_number, "phone")?,
         time_zone: time_zone.into(),
+        asks_dependent_sex,
     })
 }
 

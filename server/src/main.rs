@@ -119,8 +119,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             name,
             phone,
             time_zone,
+            asks_dependent_sex,
         }) => {
-            let input = cli::practice_input(&slug, &name, &phone, &time_zone)?;
+            let input = cli::practice_input(&slug, &name, &phone, &time_zone, asks_dependent_sex)?;
             let (p, _) = practice::practices::upsert(&store, &caller, &input).await?;
             print(serde_json::json!(p));
         }

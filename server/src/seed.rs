@@ -21,6 +21,7 @@ struct DemoPractice {
     name: &'static str,
     phone: &'static str,
     time_zone: &'static str,
+    asks_dependent_sex: bool,
 }
 
 const LAKESIDE: DemoPractice = DemoPractice {
@@ -28,12 +29,14 @@ const LAKESIDE: DemoPractice = DemoPractice {
     name: "Lakeside Family Medicine",
     phone: "(972) 555-0100",
     time_zone: "America/Chicago",
+    asks_dependent_sex: false,
 };
 const RIVERBEND: DemoPractice = DemoPractice {
     slug: "riverbend",
     name: "Riverbend Pediatrics",
     phone: "(214) 555-0199",
     time_zone: "America/New_York",
+    asks_dependent_sex: true,
 };
 
 struct DemoPatient {
@@ -148,6 +151,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
             name: p.name.into(),
             phone: phone(p.phone),
             time_zone: p.time_zone.into(),
+            asks_dependent_sex: p.asks_dependent_sex,
         };
         practice::practices::upsert(store, &caller, &input).await?;
     }

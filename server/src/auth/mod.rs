@@ -186,7 +186,7 @@ pub async fn session_info(state: &AppState, session: &SessionRow) -> AppResult<S
     };
     let practices = state
         .store
-        .practices_for_account(&session.account_id)
+        .practices_for_account(&session.account_id, now)
         .await?
         .into_iter()
         .map(|p| PracticeSummary {
@@ -194,6 +194,8 @@ pub async fn session_info(state: &AppState, session: &SessionRow) -> AppResult<S
             name: p.name,
             phone: p.phone,
             time_zone: p.time_zone,
+            can_add_dependents: p.can_add_dependents != 0,
+            asks_dependent_sex: p.asks_dependent_sex != 0,
         })
         .collect();
     Ok(SessionInfo {

@@ -12,6 +12,7 @@ pub fn to_wire(row: PracticeRow) -> Practice {
         slug: row.slug,
         name: row.name,
         time_zone: row.time_zone,
+        asks_dependent_sex: row.asks_dependent_sex != 0,
     }
 }
 
@@ -47,6 +48,7 @@ pub async fn upsert(
             name: &name,
             phone: input.phone.e164(),
             time_zone: &time_zone,
+            asks_dependent_sex: input.asks_dependent_sex,
         })
         .await?;
     Ok((to_wire(row), created))

@@ -2,33 +2,22 @@
 
 use crate::error::{AppError, AppResult};
 
-pub const MAX_NAME: usize = 100;
-
-/// Trims a person's or practice's name and checks it is usable.
+/// Trims a person's or practice's name and checks it is usable (`wire::text::person_name`, the
+/// same rule the portal applies), naming `field` in the error.
 pub fn name(value: &str, field: &'static str) -> AppResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(AppError::invalid(
-            "name_empty",
-            field,
-            format!("{field} cannot be empty"),
-        ));
-    }
-    if value.chars().count() > MAX_NAME {
-        return Err(AppError::invalid(
-            "name_too_long",
-            field,
-            format!("{field} can have at most {MAX_NAME} characters"),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "name_control_characters",
-            field,
-            format!("{field} cannot contain control characters"),
-        ));
-    }
-    Ok(value.to_owned())
+    wire::text::person_name(value).map_err(|e| {
+        let message = match e {
+            wire::NameError::Empty => format!("{field} cannot be empty"),
+            wire::NameError::TooLong => format!(
+                "{field} can have at most {} characters",
+                wire::text::MAX_NAME_CHARS
+            ),
+            wire::NameError::ControlCharacters => {
+                format!("{field} cannot contain control characters")
+            }
+        };
+        AppError::invalid(e.code(), field, message)
+    })
 }
 
 pub fn slug(value: &str) -> AppResult<String> {

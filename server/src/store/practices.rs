@@ -7,6 +7,8 @@ pub struct PracticeRow {
     pub name: String,
     pub phone: String,
     pub time_zone: String,
+    /// 1 when guardians adding a dependent must give its sex.
+    pub asks_dependent_sex: i64,
 }
 
 pub struct NewPractice<'a> {
@@ -14,9 +16,10 @@ pub struct NewPractice<'a> {
     pub name: &'a str,
     pub phone: &'a str,
     pub time_zone: &'a str,
+    pub asks_dependent_sex: bool,
 }
 
-const COLUMNS: &str = "id, slug, name, phone, time_zone";
+const COLUMNS: &str = "id, slug, name, phone, time_zone, asks_dependent_sex";
 
 impl Store {
     /// Creates the practice, or updates the one with the same slug. Returns it and whether it is new.
@@ -24,10 +27,11 @@ impl Store {
         let now = now_ms();
         let id = new_id();
         let row: (String, i64) = sqlx::query_as(
-            "INSERT INTO practices (id, slug, name, phone, time_zone, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)
+            "INSERT INTO practices (id, slug, name, phone, time_zone, created_at, updated_at, asks_dependent_sex)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
              ON CONFLICT (slug) DO UPDATE SET name = excluded.name, phone = excluded.phone,
-                 time_zone = excluded.time_zone, updated_at = excluded.updated_at
+                 time_zone = excluded.time_zone, updated_at = excluded.updated_at,
+                 asks_dependent_sex = excluded.asks_dependent_sex
              RETURNING id, created_at",
         )
         .bind(&id)
@@ -36,6 +40,7 @@ impl Store {
         .bind(p.phone)
         .bind(p.time_zone)
         .bind(now)
+        .bind(i64::from(p.asks_dependent_sex))
         .fetch_one(self.pool())
         .await?;
         let practice = PracticeRow {
@@ -44,6 +49,7 @@ impl Store {
             name: p.name.into(),
             phone: p.phone.into(),
             time_zone: p.time_zone.into(),
+            asks_dependent_sex: i64::from(p.asks_dependent_sex),
         };
         Ok((practice, row.0 == id))
     }

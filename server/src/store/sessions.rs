@@ -23,6 +23,9 @@ pub struct PracticeSummaryRow {
     pub name: String,
     pub phone: String,
     pub time_zone: String,
+    pub asks_dependent_sex: i64,
+    /// 1 when the account has an active, unlocked `guardian` link at the practice.
+    pub can_add_dependents: i64,
 }
 
 /// Opens a session; returns its id and the cookie's token.
@@ -183,17 +186,29 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Practices where the account has a contact link that is not revoked.
-    pub async fn practices_for_account(&self, account_id: &str) -> Result<Vec<PracticeSummaryRow>> {
+    /// Practices where the account has a contact link that is not revoked, with whether it may
+    /// add a dependent there (an active `guardian` link not locked at `now`).
+    pub async fn practices_for_account(
+        &self,
+        account_id: &str,
+        now: i64,
+    ) -> Result<Vec<PracticeSummaryRow>> {
         Ok(sqlx::query_as(
-            "SELECT DISTINCT p.slug, p.name, p.phone, p.time_zone
-               FROM contact_links l
-               JOIN patients pt ON pt.id = l.patient_id
-               JOIN practices p ON p.id = pt.practice_id
-              WHERE l.account_id = $1 AND l.status <> 'revoked'
+            "SELECT p.slug, p.name, p.phone, p.time_zone, p.asks_dependent_sex,
+                    CASE WHEN EXISTS (
+                        SELECT 1 FROM contact_links g JOIN patients gp ON gp.id = g.patient_id
+                         WHERE g.account_id = $1 AND gp.practice_id = p.id
+                           AND g.relationship = 'guardian' AND g.status = 'active'
+                           AND (g.locked_until IS NULL OR g.locked_until <= $2))
+                    THEN 1 ELSE 0 END AS can_add_dependents
+               FROM practices p
+              WHERE EXISTS (
+                    SELECT 1 FROM contact_links l JOIN patients pt ON pt.id = l.patient_id
+                     WHERE l.account_id = $1 AND pt.practice_id = p.id AND l.status <> 'revoked')
               ORDER BY p.name, p.slug",
         )
         .bind(account_id)
+        .bind(now)
         .fetch_all(self.pool())
         .await?)
     }

@@ -56,6 +56,82 @@ pub enum Command {
     /// Create and revoke practice API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The practice's conversations with patients: the inbox, threads, replies, assignment.
+    #[command(subcommand)]
+    Conversations(ConversationsCommand),
+    /// List patients added by guardians that match another patient's name and date of birth, as JSON.
+    Duplicates {
+        #[arg(long)]
+        practice: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConversationsCommand {
+    /// The inbox as JSON: unassigned first, then assigned, then closed; newest activity first.
+    List {
+        #[arg(long)]
+        practice: String,
+        /// Only this status: unassigned, assigned or closed.
+        #[arg(long, value_parser = ["unassigned", "assigned", "closed"])]
+        status: Option<String>,
+    },
+    /// Show a conversation with every message (staff-only notes too) as JSON; marks the patient
+    /// side's messages read.
+    Show {
+        #[arg(long)]
+        practice: String,
+        /// The conversation's id.
+        id: String,
+    },
+    /// Reply to the patient side.
+    Reply {
+        #[arg(long)]
+        practice: String,
+        /// The conversation's id.
+        id: String,
+        /// The message, 1 to 5,000 characters of plain text.
+        #[arg(long)]
+        body: String,
+        /// The staff member's name as the patient should see it, e.g. "Dr. Ann Lee".
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Assign a conversation to a person or team.
+    Assign {
+        #[arg(long)]
+        practice: String,
+        /// The conversation's id.
+        id: String,
+        /// Whom to assign it to (1 to 100 characters).
+        #[arg(long)]
+        to: String,
+    },
+    /// Close a conversation (a new message from the patient side reopens it).
+    Close {
+        #[arg(long)]
+        practice: String,
+        /// The conversation's id.
+        id: String,
+    },
+    /// Open the patient's conversation (created when missing) so the practice can write first.
+    Start {
+        #[arg(long)]
+        practice: String,
+        /// The patient's id.
+        #[arg(long)]
+        patient: String,
+    },
+}
+
+/// `--status` as the wire type.
+pub fn conversation_status(value: Option<&str>) -> Option<wire::messages::ConversationStatus> {
+    use wire::messages::ConversationStatus::*;
+    match value? {
+        "assigned" => Some(Assigned),
+        "closed" => Some(Closed),
+        _ => Some(Unassigned),
+    }
 }
 
 #[derive(Subcommand, Debug)]

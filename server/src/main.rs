@@ -3,7 +3,8 @@
 use clap::Parser;
 use portal_server::app::{self, AppState, ServeError};
 use portal_server::cli::{
-    self, Cli, Command, GuardianCommand, InputError, PatientCommand, PracticeCommand, TokenCommand,
+    self, Cli, Command, ConversationsCommand, GuardianCommand, InputError, PatientCommand,
+    PracticeCommand, TokenCommand,
 };
 use portal_server::clock::Clock;
 use portal_server::config::{Config, ConfigError, SmsProvider};
@@ -185,6 +186,61 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             println!("{secret}");
         }
+        Command::Conversations(command) => {
+            let now = Clock::system().now_ms();
+            match command {
+                ConversationsCommand::List { practice, status } => print(serde_json::json!(
+                    practice::conversations::list(
+                        &store,
+                        &caller,
+                        &practice,
+                        cli::conversation_status(status.as_deref()),
+                        0
+                    )
+                    .await?
+                )),
+                ConversationsCommand::Show { practice, id } => print(serde_json::json!(
+                    practice::conversations::show(&store, &caller, &practice, &id, now).await?
+                )),
+                ConversationsCommand::Reply {
+                    practice,
+                    id,
+                    body,
+                    author,
+                } => print(serde_json::json!(
+                    practice::conversations::reply(
+                        &store,
+                        &caller,
+                        &practice,
+                        &id,
+                        &wire::messages::ReplyRequest { body, author },
+                        now
+                    )
+                    .await?
+                )),
+                ConversationsCommand::Assign { practice, id, to } => print(serde_json::json!(
+                    practice::conversations::assign(
+                        &store,
+                        &caller,
+                        &practice,
+                        &id,
+                        &wire::messages::AssignRequest { assignee: to },
+                        now
+                    )
+                    .await?
+                )),
+                ConversationsCommand::Close { practice, id } => print(serde_json::json!(
+                    practice::conversations::close(&store, &caller, &practice, &id, now).await?
+                )),
+                ConversationsCommand::Start { practice, patient } => print(serde_json::json!(
+                    practice::conversations::start(&store, &caller, &practice, &patient, now)
+                        .await?
+                )),
+            }
+        }
+        Command::Duplicates { practice } => print(serde_json::json!(
+            practice::conversations::duplicates(&store, &caller, &practice).await?
+        )),
         Command::Token(TokenCommand::Revoke { id }) => {
             if !store.revoke_token(&id).await? {
                 return Err(Failure::App(format!("no active token with id {id}")));

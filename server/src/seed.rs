@@ -97,6 +97,9 @@ const PATIENTS: &[DemoPatient] = &[
     },
 ];
 
+/// The practice message waiting for Maria Lopez (she prefers Spanish).
+const WELCOME_MARIA: &str = "Bienvenida al portal de pacientes de Lakeside Family Medicine. Puede escribirnos aquí y le responderemos en horario de consulta.";
+
 /// Who acts for whom beyond `self`: (phone, patient external id, relationship).
 const GUARDIAN_PHONE: &str = "(972) 555-0102";
 const CAREGIVER_PHONE: &str = "(972) 555-0103";
@@ -184,6 +187,34 @@ pub async fn seed(store: &Store) -> AppResult<()> {
             &GuardianInput {
                 phone: phone(GUARDIAN_PHONE),
             },
+        )
+        .await?;
+    }
+    // Maria (who prefers Spanish) has a welcome message from Lakeside waiting, unread.
+    let (maria, _) = &ids["demo-maria-lopez"];
+    let lakeside = store
+        .practice_by_slug(LAKESIDE.slug)
+        .await?
+        .expect("the demo practice was just created");
+    let has_practice_message = store
+        .messages_for_patient(&lakeside.id, maria)
+        .await?
+        .iter()
+        .any(|m| m.sender_kind == "practice");
+    if !has_practice_message {
+        let now = crate::store::now_ms();
+        let conversation =
+            practice::conversations::start(store, &caller, LAKESIDE.slug, maria, now).await?;
+        practice::conversations::reply(
+            store,
+            &caller,
+            LAKESIDE.slug,
+            &conversation.id,
+            &wire::messages::ReplyRequest {
+                body: WELCOME_MARIA.into(),
+                author: None,
+            },
+            now,
         )
         .await?;
     }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod messages;
 pub mod patients;
 pub mod practice;
 pub mod twilio;
@@ -50,6 +51,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::routes())
         .merge(twilio::routes())
         .merge(patients::routes())
+        .merge(messages::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

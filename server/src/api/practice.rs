@@ -16,6 +16,10 @@ use crate::app::AppState;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::practice::{self, Caller};
 use crate::store::audit::Actor;
+use wire::messages::{
+    AssignRequest, ConversationStatus, ConversationSummary, PossibleDuplicate, PracticeMessage,
+    PracticeThread, ReplyRequest,
+};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,6 +30,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_guardian))
         .routes(routes!(patient_audit))
         .routes(routes!(list_lockouts))
+        .routes(routes!(list_conversations))
+        .routes(routes!(show_conversation))
+        .routes(routes!(reply))
+        .routes(routes!(assign_conversation))
+        .routes(routes!(close_conversation))
+        .routes(routes!(start_conversation))
+        .routes(routes!(list_duplicates))
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -215,5 +226,123 @@ async fn list_lockouts(
 ) -> AppResult<Json<Vec<DobLockout>>> {
     Ok(Json(
         practice::audit::lockouts(&s.store, &caller, &slug, s.clock.now_ms()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct InboxQuery {
+    /// Only conversations with this status.
+    status: Option<ConversationStatus>,
+    /// How many conversations to skip (pages hold 500).
+    #[serde(default)]
+    offset: i64,
+}
+
+/// The practice's conversations: the Unassigned inbox first, then assigned, then closed; newest
+/// activity first within each; 500 at a time.
+#[utoipa::path(get, path = "/practice/practices/{slug}/conversations", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), InboxQuery),
+    responses((status = 200, body = [ConversationSummary]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_conversations(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    Query(query): Query<InboxQuery>,
+) -> AppResult<Json<Vec<ConversationSummary>>> {
+    Ok(Json(
+        practice::conversations::list(&s.store, &caller, &slug, query.status, query.offset).await?,
+    ))
+}
+
+/// Every message of the conversation, staff-only notes included, oldest first. Reading it marks
+/// the patient side's messages read (their `read_at`, which the patient side sees).
+#[utoipa::path(get, path = "/practice/practices/{slug}/conversations/{conversation_id}", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("conversation_id" = String, Path)),
+    responses((status = 200, body = PracticeThread), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn show_conversation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<PracticeThread>> {
+    Ok(Json(
+        practice::conversations::show(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
+    ))
+}
+
+/// Replies to the patient side, signed with the staff member's name when `author` is given.
+#[utoipa::path(post, path = "/practice/practices/{slug}/conversations/{conversation_id}/messages", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("conversation_id" = String, Path)), request_body = ReplyRequest,
+    responses((status = 201, body = PracticeMessage), (status = 401, body = ApiError), (status = 404, body = ApiError),
+        (status = 422, body = ApiError, description = "`message_empty`, `message_too_long` (`body`), `name_*` (`author`)")))]
+async fn reply(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ReplyRequest>,
+) -> AppResult<(StatusCode, Json<PracticeMessage>)> {
+    let message =
+        practice::conversations::reply(&s.store, &caller, &slug, &id, &request, s.clock.now_ms())
+            .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Assigns the conversation to a person or team (status `assigned`).
+#[utoipa::path(post, path = "/practice/practices/{slug}/conversations/{conversation_id}/assign", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("conversation_id" = String, Path)), request_body = AssignRequest,
+    responses((status = 200, body = ConversationSummary), (status = 401, body = ApiError), (status = 404, body = ApiError),
+        (status = 422, body = ApiError, description = "`name_*` (`assignee`)")))]
+async fn assign_conversation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<AssignRequest>,
+) -> AppResult<Json<ConversationSummary>> {
+    Ok(Json(
+        practice::conversations::assign(&s.store, &caller, &slug, &id, &request, s.clock.now_ms())
+            .await?,
+    ))
+}
+
+/// Closes the conversation. A new message from the patient side reopens it.
+#[utoipa::path(post, path = "/practice/practices/{slug}/conversations/{conversation_id}/close", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("conversation_id" = String, Path)),
+    responses((status = 200, body = ConversationSummary), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn close_conversation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<ConversationSummary>> {
+    Ok(Json(
+        practice::conversations::close(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
+    ))
+}
+
+/// The patient's conversation, created (unassigned) when it does not exist yet, so the practice
+/// can write first.
+#[utoipa::path(post, path = "/practice/practices/{slug}/patients/{patient_id}/conversation", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)),
+    responses((status = 200, body = ConversationSummary), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn start_conversation(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<ConversationSummary>> {
+    Ok(Json(
+        practice::conversations::start(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
+    ))
+}
+
+/// Patients added by guardians whose name and date of birth match another patient of the
+/// practice (SPEC 3.5.3), newest first. The guardian was not told.
+#[utoipa::path(get, path = "/practice/practices/{slug}/possible-duplicates", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path)),
+    responses((status = 200, body = [PossibleDuplicate]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_duplicates(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Vec<PossibleDuplicate>>> {
+    Ok(Json(
+        practice::conversations::duplicates(&s.store, &caller, &slug).await?,
     ))
 }

@@ -5,7 +5,7 @@ use axum::http::request::Parts;
 
 use super::{locked, verify_first};
 use crate::app::AppState;
-use crate::auth::SignedIn;
+use crate::auth::{SessionPeek, SignedIn};
 use crate::error::AppError;
 use crate::store::links::LinkContext;
 
@@ -25,45 +25,69 @@ pub struct PatientAccess {
     pub link: LinkContext,
 }
 
+/// The same gate, same checks in the same order, without restarting the session's idle timer:
+/// for requests the portal makes on its own (polling a conversation, marking messages read), so
+/// a page left open still times out after 30 minutes.
+#[derive(Debug, Clone)]
+pub struct PatientPeek(pub PatientAccess);
+
 impl FromRequestParts<AppState> for PatientAccess {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::NotFound)?;
-        let patient_id = params
-            .iter()
-            .find(|(name, _)| *name == "id")
-            .map(|(_, value)| value.to_owned())
-            .ok_or(AppError::NotFound)?;
-        let link = state
-            .store
-            .link_context(&signed_in.account_id, &patient_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let now = state.clock.now_ms();
-        if let Some(left) = link.locked_for(now) {
-            return Err(locked(&link, left));
-        }
-        if link.status != "active" {
-            return Err(verify_first());
-        }
-        state
-            .store
-            .verification_expiry(
-                &link.link_id,
-                &signed_in.session_id,
-                signed_in.device_id.as_deref(),
-                now,
-            )
-            .await?
-            .ok_or_else(verify_first)?;
-        Ok(PatientAccess {
-            account_id: signed_in.account_id.clone(),
-            signed_in,
-            link,
-        })
+        check(parts, state, signed_in).await
     }
+}
+
+impl FromRequestParts<AppState> for PatientPeek {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let SessionPeek(signed_in) = SessionPeek::from_request_parts(parts, state).await?;
+        Ok(PatientPeek(check(parts, state, signed_in).await?))
+    }
+}
+
+/// Steps 2–4 of the gate, for a session already checked (step 1).
+async fn check(
+    parts: &mut Parts,
+    state: &AppState,
+    signed_in: SignedIn,
+) -> Result<PatientAccess, AppError> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let patient_id = params
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .map(|(_, value)| value.to_owned())
+        .ok_or(AppError::NotFound)?;
+    let link = state
+        .store
+        .link_context(&signed_in.account_id, &patient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now_ms();
+    if let Some(left) = link.locked_for(now) {
+        return Err(locked(&link, left));
+    }
+    if link.status != "active" {
+        return Err(verify_first());
+    }
+    state
+        .store
+        .verification_expiry(
+            &link.link_id,
+            &signed_in.session_id,
+            signed_in.device_id.as_deref(),
+            now,
+        )
+        .await?
+        .ok_or_else(verify_first)?;
+    Ok(PatientAccess {
+        account_id: signed_in.account_id.clone(),
+        signed_in,
+        link,
+    })
 }

@@ -2,10 +2,12 @@
 //! verification with guardian activation, and the one authorization gate, [`PatientAccess`],
 //! that every patient-scoped endpoint (`/api/patients/{id}/…`) takes.
 
+pub mod dependents;
 mod gate;
+pub mod messages;
 mod verify;
 
-pub use gate::PatientAccess;
+pub use gate::{PatientAccess, PatientPeek};
 pub use verify::verify_dob;
 
 use axum::http::StatusCode;
@@ -109,6 +111,12 @@ pub async fn list(
         return Err(AppError::NotFound);
     }
     links.sort_by_key(|l| l.relationship != "self");
+    let unread: std::collections::HashMap<String, i64> = state
+        .store
+        .unread_counts(&signed_in.account_id, slug)
+        .await?
+        .into_iter()
+        .collect();
     let mut out = Vec::with_capacity(links.len());
     for link in &links {
         let locked_ms = link.locked_for(now);
@@ -149,7 +157,7 @@ pub async fn list(
             verified,
             birth_month_year,
             locked_seconds_left: locked_ms.map(ceil_seconds),
-            unread_count: 0,
+            unread_count: unread.get(&link.patient_id).copied().unwrap_or(0).max(0) as u64,
         });
     }
     Ok(out)

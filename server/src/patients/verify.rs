@@ -24,7 +24,7 @@ struct Guardian {
     dob: String,
 }
 
-fn today_at(time_zone: &str, now: i64) -> NaiveDate {
+pub(crate) fn today_at(time_zone: &str, now: i64) -> NaiveDate {
     let tz = time_zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
     chrono::DateTime::from_timestamp_millis(now)
         .unwrap_or_default()
@@ -32,7 +32,11 @@ fn today_at(time_zone: &str, now: i64) -> NaiveDate {
         .date_naive()
 }
 
-fn typed(date: &TypedDate, today: NaiveDate, field: &'static str) -> AppResult<DateOfBirth> {
+pub(crate) fn typed(
+    date: &TypedDate,
+    today: NaiveDate,
+    field: &'static str,
+) -> AppResult<DateOfBirth> {
     DateOfBirth::from_parts(&date.month, &date.day, &date.year, today)
         .map_err(|e| AppError::invalid(e.code(), field, e.to_string()))
 }
@@ -102,17 +106,9 @@ pub async fn verify_dob(
     };
     // Read before the transaction: while it holds the row (or database) write lock it must not
     // wait for a second connection that the requests queued behind it may all be holding.
-    let mut expires_at = signed_in.session.created_at + SESSION_ABSOLUTE_MS;
-    let mut device_id = None;
-    if let Some(device) = signed_in.device_id.as_deref() {
-        if let Some(device_expires) = state.store.device_expiry(device, now).await? {
-            expires_at = (now + DEVICE_VERIFICATION_MS).min(device_expires);
-            device_id = Some(device);
-        }
-    }
-    if link.relationship == "guardian" {
-        expires_at = expires_at.min(now + GUARDIAN_VERIFICATION_MS);
-    }
+    let (expires_at, device_id) =
+        verification_lifetime(state, signed_in, &link.relationship, now).await?;
+    let device_id = device_id.as_deref();
     let mut tx = state.store.pool().begin().await?;
 
     if dob.iso() != link.dob {
@@ -197,6 +193,29 @@ pub async fn verify_dob(
     Ok(VerifyDobResponse {
         verified_for_seconds: crate::auth::ceil_seconds(expires_at - now),
     })
+}
+
+/// How long a verification made now by this session lasts, and the remembered device it is made
+/// on: until the session's 12-hour end, or 30 days on a remembered device (never past the
+/// device's own expiry); a guardian's never more than 30 days.
+pub(crate) async fn verification_lifetime(
+    state: &AppState,
+    signed_in: &SignedIn,
+    relationship: &str,
+    now: i64,
+) -> AppResult<(i64, Option<String>)> {
+    let mut expires_at = signed_in.session.created_at + SESSION_ABSOLUTE_MS;
+    let mut device_id = None;
+    if let Some(device) = signed_in.device_id.as_deref() {
+        if let Some(device_expires) = state.store.device_expiry(device, now).await? {
+            expires_at = (now + DEVICE_VERIFICATION_MS).min(device_expires);
+            device_id = Some(device.to_owned());
+        }
+    }
+    if relationship == "guardian" {
+        expires_at = expires_at.min(now + GUARDIAN_VERIFICATION_MS);
+    }
+    Ok((expires_at, device_id))
 }
 
 /// The 423 for a link that a concurrent answer locked.

@@ -2,6 +2,7 @@
 //! HTTP API (`api::practice`) and the command line (`cli`).
 
 pub mod audit;
+pub mod conversations;
 pub mod guardians;
 pub mod patients;
 pub mod practices;

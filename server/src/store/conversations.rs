@@ -1,5 +1,10 @@
-//! Conversations (one per patient per practice) and their messages (SPEC 3.4). This issue only
-//! needs staff-only system messages (a DOB lockout); the messaging issue builds on these tables.
+//! Conversations (one per patient per practice) and their messages (SPEC 3.4).
+//!
+//! Every message gets its `seq` from `UPDATE conversations SET last_seq = last_seq + 1, version =
+//! version + 1 … RETURNING last_seq` in the message's own transaction: the conversation's row is
+//! written first (a row lock on PostgreSQL, the write lock on SQLite), so seq order is commit
+//! order and two messages can never share a seq. `version` grows with every change the portal
+//! must see (a message, a read, a status or assignee change); the portal polls with it.
 
 use super::{new_id, Result, Store};
 use sqlx::{Any, Transaction};
@@ -30,6 +35,118 @@ pub async fn conversation_for(
     Ok(id)
 }
 
+/// A message to store.
+pub struct NewMessage<'a> {
+    pub conversation_id: &'a str,
+    /// `patient`, `practice` or `system`.
+    pub sender_kind: &'a str,
+    pub sender_account_id: Option<&'a str>,
+    pub visible_to_patient: bool,
+    pub body: &'a str,
+    pub client_key: Option<&'a str>,
+    pub author_name: Option<&'a str>,
+    pub event: Option<&'a str>,
+}
+
+/// What storing a message did.
+#[derive(Debug, Clone)]
+pub enum Stored {
+    New(MessageRow),
+    /// The same account already sent this `client_key` here: that message, nothing new stored.
+    /// The caller must roll its transaction back (it bumped the conversation's counters).
+    Existing(MessageRow),
+}
+
+pub const MESSAGE_COLUMNS: &str =
+    "m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_account_id,
+    m.visible_to_patient, m.body, m.created_at, m.read_at, m.client_key, m.author_name, m.event";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: String,
+    pub conversation_id: String,
+    pub seq: i64,
+    pub sender_kind: String,
+    pub sender_account_id: Option<String>,
+    pub visible_to_patient: i64,
+    pub body: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+    pub client_key: Option<String>,
+    pub author_name: Option<String>,
+    pub event: Option<String>,
+}
+
+/// Stores a message with the next seq of its conversation. A patient-side message reopens a
+/// `closed` conversation (`assigned` when it has an assignee, else `unassigned`).
+pub async fn insert_message(
+    tx: &mut Transaction<'_, Any>,
+    m: &NewMessage<'_>,
+    now: i64,
+) -> Result<Stored> {
+    // First statement: takes the conversation's row lock (PostgreSQL) or the write lock (SQLite).
+    let (seq,): (i64,) = sqlx::query_as(
+        "UPDATE conversations SET last_seq = last_seq + 1, version = version + 1, updated_at = $2,
+             status = CASE WHEN status = 'closed' AND $3 = 1
+                 THEN (CASE WHEN assigned_to IS NULL THEN 'unassigned' ELSE 'assigned' END)
+                 ELSE status END
+         WHERE id = $1 RETURNING last_seq",
+    )
+    .bind(m.conversation_id)
+    .bind(now)
+    .bind(i64::from(m.sender_kind == "patient"))
+    .fetch_one(&mut **tx)
+    .await?;
+    if let (Some(key), Some(account)) = (m.client_key, m.sender_account_id) {
+        // Read after the lock: a concurrent send of the same key has committed by now.
+        let existing: Option<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+              WHERE m.conversation_id = $1 AND m.sender_account_id = $2 AND m.client_key = $3"
+        ))
+        .bind(m.conversation_id)
+        .bind(account)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(existing) = existing {
+            return Ok(Stored::Existing(existing));
+        }
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO messages (id, conversation_id, seq, sender_kind, sender_account_id,
+             visible_to_patient, body, created_at, client_key, author_name, event)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(m.conversation_id)
+    .bind(seq)
+    .bind(m.sender_kind)
+    .bind(m.sender_account_id)
+    .bind(i64::from(m.visible_to_patient))
+    .bind(m.body)
+    .bind(now)
+    .bind(m.client_key)
+    .bind(m.author_name)
+    .bind(m.event)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Stored::New(MessageRow {
+        id,
+        conversation_id: m.conversation_id.to_owned(),
+        seq,
+        sender_kind: m.sender_kind.to_owned(),
+        sender_account_id: m.sender_account_id.map(str::to_owned),
+        visible_to_patient: i64::from(m.visible_to_patient),
+        body: m.body.to_owned(),
+        created_at: now,
+        read_at: None,
+        client_key: m.client_key.map(str::to_owned),
+        author_name: m.author_name.map(str::to_owned),
+        event: m.event.map(str::to_owned),
+    }))
+}
+
 /// A system message only the practice's staff see.
 pub async fn insert_staff_note(
     tx: &mut Transaction<'_, Any>,
@@ -37,46 +154,416 @@ pub async fn insert_staff_note(
     body: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO messages (id, conversation_id, sender_kind, visible_to_patient, body, created_at)
-         VALUES ($1, $2, 'system', 0, $3, $4)",
+    insert_message(
+        tx,
+        &NewMessage {
+            conversation_id,
+            sender_kind: "system",
+            sender_account_id: None,
+            visible_to_patient: false,
+            body,
+            client_key: None,
+            author_name: None,
+            event: None,
+        },
+        now,
     )
-    .bind(new_id())
+    .await?;
+    Ok(())
+}
+
+/// Moves the account's read cursor forward to `up_to_seq` (never back; clamped to the
+/// conversation's last seq) and marks the practice and system messages up to it read (first read
+/// only). Bumps the version when anything changed. Returns whether anything did.
+pub async fn mark_read_by_account(
+    tx: &mut Transaction<'_, Any>,
+    conversation_id: &str,
+    account_id: &str,
+    up_to_seq: i64,
+    now: i64,
+) -> Result<bool> {
+    // First statement writes: later reads see what concurrent readers committed.
+    let cursor = sqlx::query(
+        "INSERT INTO conversation_reads (conversation_id, account_id, read_seq, read_at)
+         SELECT c.id, $2, CASE WHEN $3 < c.last_seq THEN $3 ELSE c.last_seq END, $4
+           FROM conversations c WHERE c.id = $1
+         ON CONFLICT (conversation_id, account_id) DO UPDATE
+            SET read_seq = excluded.read_seq, read_at = excluded.read_at
+          WHERE excluded.read_seq > conversation_reads.read_seq",
+    )
     .bind(conversation_id)
-    .bind(body)
+    .bind(account_id)
+    .bind(up_to_seq)
     .bind(now)
     .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let read_seq: Option<(i64,)> = sqlx::query_as(
+        "SELECT read_seq FROM conversation_reads WHERE conversation_id = $1 AND account_id = $2",
+    )
+    .bind(conversation_id)
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
     .await?;
-    sqlx::query("UPDATE conversations SET updated_at = $2 WHERE id = $1")
+    let Some((read_seq,)) = read_seq else {
+        return Ok(false);
+    };
+    let marked = sqlx::query(
+        "UPDATE messages SET read_at = $3
+          WHERE conversation_id = $1 AND seq <= $2 AND read_at IS NULL
+            AND visible_to_patient = 1 AND sender_kind IN ('practice', 'system')",
+    )
+    .bind(conversation_id)
+    .bind(read_seq)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let changed = cursor > 0 || marked > 0;
+    if changed {
+        bump_version(tx, conversation_id).await?;
+    }
+    Ok(changed)
+}
+
+/// The practice read the conversation: the patient side's messages get their first read time.
+pub async fn mark_read_by_practice(
+    tx: &mut Transaction<'_, Any>,
+    conversation_id: &str,
+    now: i64,
+) -> Result<bool> {
+    let marked = sqlx::query(
+        "UPDATE messages SET read_at = $2
+          WHERE conversation_id = $1 AND sender_kind = 'patient' AND read_at IS NULL",
+    )
+    .bind(conversation_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if marked > 0 {
+        bump_version(tx, conversation_id).await?;
+    }
+    Ok(marked > 0)
+}
+
+pub async fn bump_version(tx: &mut Transaction<'_, Any>, conversation_id: &str) -> Result<()> {
+    sqlx::query("UPDATE conversations SET version = version + 1 WHERE id = $1")
         .bind(conversation_id)
-        .bind(now)
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
+/// Assigns the conversation (status `assigned`). Bumps the version when it changed.
+pub async fn assign(
+    tx: &mut Transaction<'_, Any>,
+    conversation_id: &str,
+    assignee: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET version = version + 1, status = 'assigned', assigned_to = $2
+          WHERE id = $1 AND NOT (status = 'assigned' AND assigned_to IS NOT NULL AND assigned_to = $2)",
+    )
+    .bind(conversation_id)
+    .bind(assignee)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Closes the conversation. Bumps the version when it changed.
+pub async fn close(tx: &mut Transaction<'_, Any>, conversation_id: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET version = version + 1, status = 'closed'
+          WHERE id = $1 AND status <> 'closed'",
+    )
+    .bind(conversation_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The account's read cursor is set to `seq` (used when the account itself wrote up to there).
+pub async fn set_read_cursor(
+    tx: &mut Transaction<'_, Any>,
+    conversation_id: &str,
+    account_id: &str,
+    seq: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO conversation_reads (conversation_id, account_id, read_seq, read_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (conversation_id, account_id) DO UPDATE
+            SET read_seq = excluded.read_seq, read_at = excluded.read_at
+          WHERE excluded.read_seq > conversation_reads.read_seq",
+    )
+    .bind(conversation_id)
+    .bind(account_id)
+    .bind(seq)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MessageRow {
+pub struct ConversationRow {
     pub id: String,
+    pub practice_id: String,
+    pub patient_id: String,
+    pub status: String,
+    pub assigned_to: Option<String>,
+    pub version: i64,
+    pub last_seq: i64,
+    pub updated_at: i64,
+}
+
+const CONVERSATION_COLUMNS: &str =
+    "c.id, c.practice_id, c.patient_id, c.status, c.assigned_to, c.version, c.last_seq, c.updated_at";
+
+/// A conversation as the practice's inbox shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: String,
+    pub patient_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: String,
+    pub assigned_to: Option<String>,
+    pub version: i64,
+    pub unread_count: i64,
+    pub last_message_at: Option<i64>,
+    pub possible_duplicate: i64,
+}
+
+const INBOX: &str = "SELECT c.id, c.patient_id, p.first_name, p.last_name, c.status, c.assigned_to, c.version,
+        (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id
+            AND m.sender_kind = 'patient' AND m.read_at IS NULL) AS unread_count,
+        (SELECT MAX(m.created_at) FROM messages m WHERE m.conversation_id = c.id) AS last_message_at,
+        CASE WHEN EXISTS (SELECT 1 FROM possible_duplicates d WHERE d.patient_id = c.patient_id)
+             THEN 1 ELSE 0 END AS possible_duplicate
+   FROM conversations c JOIN patients p ON p.id = c.patient_id";
+
+/// A message with what the patient side needs to name its author.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ThreadMessageRow {
+    pub id: String,
+    pub seq: i64,
     pub sender_kind: String,
+    pub sender_account_id: Option<String>,
     pub visible_to_patient: i64,
     pub body: String,
     pub created_at: i64,
+    pub read_at: Option<i64>,
+    pub client_key: Option<String>,
+    pub author_name: Option<String>,
+    pub event: Option<String>,
+    pub account_first_name: Option<String>,
+    pub account_last_name: Option<String>,
+    pub account_phone: Option<String>,
+    pub relationship: Option<String>,
+}
+
+const THREAD_MESSAGES: &str =
+    "SELECT m.id, m.seq, m.sender_kind, m.sender_account_id, m.visible_to_patient,
+        m.body, m.created_at, m.read_at, m.client_key, m.author_name, m.event,
+        a.first_name AS account_first_name, a.last_name AS account_last_name,
+        a.phone AS account_phone, l.relationship
+   FROM messages m
+   JOIN conversations c ON c.id = m.conversation_id
+   LEFT JOIN accounts a ON a.id = m.sender_account_id
+   LEFT JOIN contact_links l ON l.account_id = m.sender_account_id AND l.patient_id = c.patient_id";
+
+/// A possible duplicate flagged when a guardian added a patient.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DuplicateRow {
+    pub patient_id: String,
+    pub existing_patient_id: String,
+    pub flagged_at: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: String,
 }
 
 impl Store {
+    pub async fn conversation_of_patient(
+        &self,
+        practice_id: &str,
+        patient_id: &str,
+    ) -> Result<Option<ConversationRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c
+              WHERE c.practice_id = $1 AND c.patient_id = $2"
+        ))
+        .bind(practice_id)
+        .bind(patient_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    pub async fn conversation_in_practice(
+        &self,
+        practice_id: &str,
+        conversation_id: &str,
+    ) -> Result<Option<ConversationRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c
+              WHERE c.practice_id = $1 AND c.id = $2"
+        ))
+        .bind(practice_id)
+        .bind(conversation_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The newest `limit` messages the patient side may see (before `before`, when given),
+    /// newest first.
+    pub async fn patient_messages(
+        &self,
+        conversation_id: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ThreadMessageRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{THREAD_MESSAGES} WHERE m.conversation_id = $1 AND m.visible_to_patient = 1 AND m.seq < $2
+              ORDER BY m.seq DESC LIMIT $3"
+        ))
+        .bind(conversation_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Every message, staff-only notes included, oldest first.
+    pub async fn all_messages(&self, conversation_id: &str) -> Result<Vec<ThreadMessageRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{THREAD_MESSAGES} WHERE m.conversation_id = $1 ORDER BY m.seq"
+        ))
+        .bind(conversation_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The account's read cursor in the conversation (0: nothing read).
+    pub async fn read_seq(&self, conversation_id: &str, account_id: &str) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT read_seq FROM conversation_reads WHERE conversation_id = $1 AND account_id = $2",
+        )
+        .bind(conversation_id)
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map_or(0, |(s,)| s))
+    }
+
+    /// Practice and system messages the patient side may see after `read_seq`.
+    pub async fn unread_for_patient_side(
+        &self,
+        conversation_id: &str,
+        read_seq: i64,
+    ) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND seq > $2
+                AND visible_to_patient = 1 AND sender_kind IN ('practice', 'system')",
+        )
+        .bind(conversation_id)
+        .bind(read_seq)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n)
+    }
+
+    /// Unread counts of every patient the account acts for at the practice, in one query:
+    /// (patient id, count) for the patients with any.
+    pub async fn unread_counts(
+        &self,
+        account_id: &str,
+        practice_slug: &str,
+    ) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT c.patient_id, COUNT(m.id)
+               FROM contact_links l
+               JOIN conversations c ON c.patient_id = l.patient_id
+               JOIN practices pr ON pr.id = c.practice_id
+               JOIN messages m ON m.conversation_id = c.id
+               LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.account_id = l.account_id
+              WHERE l.account_id = $1 AND pr.slug = $2 AND l.status <> 'revoked'
+                AND m.visible_to_patient = 1 AND m.sender_kind IN ('practice', 'system')
+                AND m.seq > COALESCE(r.read_seq, 0)
+              GROUP BY c.patient_id",
+        )
+        .bind(account_id)
+        .bind(practice_slug)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The practice's inbox: unassigned first, then assigned, then closed; newest activity
+    /// first within each.
+    pub async fn inbox(
+        &self,
+        practice_id: &str,
+        status: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<InboxRow>> {
+        let filter = if status.is_some() {
+            "AND c.status = $4"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "{INBOX} WHERE c.practice_id = $1 {filter}
+              ORDER BY CASE c.status WHEN 'unassigned' THEN 0 WHEN 'assigned' THEN 1 ELSE 2 END,
+                       c.updated_at DESC, c.id
+              LIMIT $2 OFFSET $3"
+        );
+        let mut query = sqlx::query_as(&sql)
+            .bind(practice_id)
+            .bind(limit)
+            .bind(offset);
+        if let Some(status) = status {
+            query = query.bind(status);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    pub async fn inbox_row(&self, conversation_id: &str) -> Result<Option<InboxRow>> {
+        Ok(sqlx::query_as(&format!("{INBOX} WHERE c.id = $1"))
+            .bind(conversation_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// The practice's possible duplicates, newest first.
+    pub async fn possible_duplicates(&self, practice_id: &str) -> Result<Vec<DuplicateRow>> {
+        Ok(sqlx::query_as(
+            "SELECT d.patient_id, d.existing_patient_id, d.flagged_at,
+                    p.first_name, p.last_name, p.dob
+               FROM possible_duplicates d JOIN patients p ON p.id = d.patient_id
+              WHERE d.practice_id = $1
+              ORDER BY d.flagged_at DESC, d.patient_id, d.existing_patient_id",
+        )
+        .bind(practice_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Every message of the patient's conversation with the practice, oldest first.
     pub async fn messages_for_patient(
         &self,
         practice_id: &str,
         patient_id: &str,
     ) -> Result<Vec<MessageRow>> {
-        Ok(sqlx::query_as(
-            "SELECT m.id, m.sender_kind, m.visible_to_patient, m.body, m.created_at
+        Ok(sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS}
                FROM messages m JOIN conversations c ON c.id = m.conversation_id
               WHERE c.practice_id = $1 AND c.patient_id = $2
-              ORDER BY m.created_at, m.id",
-        )
+              ORDER BY m.seq"
+        ))
         .bind(practice_id)
         .bind(patient_id)
         .fetch_all(self.pool())

@@ -267,3 +267,14 @@ impl Store {
         .await?)
     }
 }
+
+/// Records that the link's date of birth was verified at `now` (a dependent added by its
+/// guardian starts verified).
+pub async fn set_verified_at(tx: &mut Transaction<'_, Any>, link_id: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE contact_links SET dob_verified_at = $2, updated_at = $2 WHERE id = $1")
+        .bind(link_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -123,3 +123,100 @@ pub async fn update_patient(
     .fetch_one(&mut **tx)
     .await?)
 }
+
+/// A patient a guardian adds from the portal (SPEC 3.5).
+pub struct NewDependent<'a> {
+    pub practice_id: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub dob: &'a str,
+    pub sex: Option<&'a str>,
+    pub created_by_account_id: &'a str,
+}
+
+pub async fn insert_dependent(
+    tx: &mut Transaction<'_, Any>,
+    d: &NewDependent<'_>,
+    now: i64,
+) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO patients (id, practice_id, first_name, last_name, dob, sex,
+             created_by_account_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(&id)
+    .bind(d.practice_id)
+    .bind(d.first_name)
+    .bind(d.last_name)
+    .bind(d.dob)
+    .bind(d.sex)
+    .bind(d.created_by_account_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The practice's patients born on `dob`: (id, first name, last name).
+pub async fn patients_born_on(
+    tx: &mut Transaction<'_, Any>,
+    practice_id: &str,
+    dob: &str,
+) -> Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, first_name, last_name FROM patients WHERE practice_id = $1 AND dob = $2
+          ORDER BY created_at, id",
+    )
+    .bind(practice_id)
+    .bind(dob)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// The patients the account is a (not revoked) guardian of.
+pub async fn guarded_by(tx: &mut Transaction<'_, Any>, account_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT patient_id FROM contact_links
+          WHERE account_id = $1 AND relationship = 'guardian' AND status <> 'revoked'",
+    )
+    .bind(account_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn flag_possible_duplicate(
+    tx: &mut Transaction<'_, Any>,
+    practice_id: &str,
+    patient_id: &str,
+    existing_patient_id: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO possible_duplicates (id, practice_id, patient_id, existing_patient_id, flagged_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (patient_id, existing_patient_id) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(practice_id)
+    .bind(patient_id)
+    .bind(existing_patient_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Locks the account's row for the rest of the transaction (serializes one account's requests)
+/// and returns its own first and last name.
+pub async fn lock_account(
+    tx: &mut Transaction<'_, Any>,
+    account_id: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    Ok(sqlx::query_as(
+        "UPDATE accounts SET phone = phone WHERE id = $1 RETURNING first_name, last_name",
+    )
+    .bind(account_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}

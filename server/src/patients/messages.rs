@@ -1,0 +1,270 @@
+//! The patient side of a conversation (SPEC 3.4): the thread, sending, and the read cursor of
+//! each account.
+
+use wire::messages::{
+    ConversationStatus, MarkReadRequest, Message, SendMessageRequest, SenderKind, Thread,
+};
+
+use super::{audit_read, PatientAccess};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::conversations::{self, MessageRow, NewMessage, Stored, ThreadMessageRow};
+use crate::store::rfc3339;
+
+/// The newest messages a thread answer holds.
+pub const THREAD_PAGE: i64 = 200;
+
+pub fn status(s: &str) -> ConversationStatus {
+    match s {
+        "assigned" => ConversationStatus::Assigned,
+        "closed" => ConversationStatus::Closed,
+        _ => ConversationStatus::Unassigned,
+    }
+}
+
+pub fn sender(s: &str) -> SenderKind {
+    match s {
+        "patient" => SenderKind::Patient,
+        "practice" => SenderKind::Practice,
+        _ => SenderKind::System,
+    }
+}
+
+/// "Dr. Ann Lee · Lakeside Family Medicine", or the practice's name.
+pub fn practice_author(staff: Option<&str>, practice_name: &str) -> String {
+    match staff {
+        Some(staff) => format!("{staff} · {practice_name}"),
+        None => practice_name.to_owned(),
+    }
+}
+
+fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
+}
+
+fn to_message(row: &ThreadMessageRow, access: &PatientAccess) -> Message {
+    let link = &access.link;
+    let mine = row.sender_kind == "patient"
+        && row.sender_account_id.as_deref() == Some(access.account_id.as_str());
+    let author = match row.sender_kind.as_str() {
+        "practice" => Some(practice_author(
+            row.author_name.as_deref(),
+            &link.practice_name,
+        )),
+        "patient" if mine => None,
+        "patient" => Some(match row.relationship.as_deref() {
+            // The patient's own account: the patient's name.
+            Some("self") => format!("{} {}", link.first_name, link.last_name),
+            relationship => full_name(
+                row.account_first_name.as_deref(),
+                row.account_last_name.as_deref(),
+            )
+            .unwrap_or_else(|| {
+                relationship
+                    .unwrap_or("someone no longer linked")
+                    .to_owned()
+            }),
+        }),
+        _ => row.author_name.clone(),
+    };
+    Message {
+        id: row.id.clone(),
+        seq: row.seq.max(0) as u64,
+        sender: sender(&row.sender_kind),
+        mine,
+        author,
+        body: row.body.clone(),
+        event: row.event.clone(),
+        sent_at: rfc3339(row.created_at),
+        read_at: (row.sender_kind == "patient")
+            .then_some(row.read_at)
+            .flatten()
+            .map(rfc3339),
+        client_key: if mine { row.client_key.clone() } else { None },
+    }
+}
+
+/// `GET /api/patients/{id}/messages`. `None`: `after_version` is the current version (204).
+pub async fn thread(
+    state: &AppState,
+    access: &PatientAccess,
+    after_version: Option<u64>,
+    before: Option<u64>,
+    client_addr: Option<&str>,
+) -> AppResult<Option<Thread>> {
+    let link = &access.link;
+    let conversation = state
+        .store
+        .conversation_of_patient(&link.practice_id, &link.patient_id)
+        .await?;
+    let version = conversation.as_ref().map_or(0, |c| c.version.max(0) as u64);
+    if after_version == Some(version) {
+        return Ok(None);
+    }
+    let thread = match &conversation {
+        None => Thread {
+            version: 0,
+            status: ConversationStatus::Unassigned,
+            messages: Vec::new(),
+            has_earlier: false,
+            read_seq: 0,
+            unread_count: 0,
+        },
+        Some(c) => {
+            let before = before.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+            let mut rows = state
+                .store
+                .patient_messages(&c.id, before, THREAD_PAGE + 1)
+                .await?;
+            let has_earlier = rows.len() as i64 > THREAD_PAGE;
+            rows.truncate(THREAD_PAGE as usize);
+            rows.reverse();
+            let read_seq = state.store.read_seq(&c.id, &access.account_id).await?;
+            let unread = state.store.unread_for_patient_side(&c.id, read_seq).await?;
+            Thread {
+                version,
+                status: status(&c.status),
+                messages: rows.iter().map(|r| to_message(r, access)).collect(),
+                has_earlier,
+                read_seq: read_seq.max(0) as u64,
+                unread_count: unread.max(0) as u64,
+            }
+        }
+    };
+    audit_read(
+        state,
+        &access.account_id,
+        link,
+        "messages.view",
+        client_addr,
+    )
+    .await?;
+    Ok(Some(thread))
+}
+
+/// `POST /api/patients/{id}/messages`: `(message, created)`; the same `client_key` again from the
+/// same account answers the first message and stores nothing.
+pub async fn send(
+    state: &AppState,
+    access: &PatientAccess,
+    request: &SendMessageRequest,
+    client_addr: Option<&str>,
+) -> AppResult<(Message, bool)> {
+    let body = wire::text::message_text(&request.body)
+        .map_err(|e| AppError::invalid(e.code(), "body", e.to_string()))?;
+    if !wire::messages::valid_client_key(&request.client_key) {
+        return Err(AppError::invalid(
+            "client_key_invalid",
+            "client_key",
+            "client_key must be 8 to 64 letters, digits or dashes",
+        ));
+    }
+    let link = &access.link;
+    let now = state.clock.now_ms();
+    let mut tx = state.store.pool().begin().await?;
+    let conversation =
+        conversations::conversation_for(&mut tx, &link.practice_id, &link.patient_id, now).await?;
+    let stored = conversations::insert_message(
+        &mut tx,
+        &NewMessage {
+            conversation_id: &conversation,
+            sender_kind: "patient",
+            sender_account_id: Some(&access.account_id),
+            visible_to_patient: true,
+            body: &body,
+            client_key: Some(&request.client_key),
+            author_name: None,
+            event: None,
+        },
+        now,
+    )
+    .await;
+    let (row, created) = match stored {
+        Ok(Stored::New(row)) => {
+            audit::record_at(
+                &mut tx,
+                &AuditEvent {
+                    actor: &Actor::Account(access.account_id.clone()),
+                    practice_id: Some(&link.practice_id),
+                    patient_id: Some(&link.patient_id),
+                    action: "message.send",
+                    client_addr,
+                },
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            (row, true)
+        }
+        Ok(Stored::Existing(row)) => {
+            tx.rollback().await?;
+            (row, false)
+        }
+        // Lost a race on the client key's unique index: the other request stored it.
+        Err(e) if e.is_unique_violation() => {
+            drop(tx);
+            let row = state
+                .store
+                .messages_for_patient(&link.practice_id, &link.patient_id)
+                .await?
+                .into_iter()
+                .find(|m| {
+                    m.sender_account_id.as_deref() == Some(access.account_id.as_str())
+                        && m.client_key.as_deref() == Some(request.client_key.as_str())
+                })
+                .ok_or(AppError::Store(e))?;
+            (row, false)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok((own_message(&row), created))
+}
+
+fn own_message(row: &MessageRow) -> Message {
+    Message {
+        id: row.id.clone(),
+        seq: row.seq.max(0) as u64,
+        sender: SenderKind::Patient,
+        mine: true,
+        author: None,
+        body: row.body.clone(),
+        event: None,
+        sent_at: rfc3339(row.created_at),
+        read_at: row.read_at.map(rfc3339),
+        client_key: row.client_key.clone(),
+    }
+}
+
+/// `POST /api/patients/{id}/messages/read`.
+pub async fn mark_read(
+    state: &AppState,
+    access: &PatientAccess,
+    request: &MarkReadRequest,
+) -> AppResult<()> {
+    let link = &access.link;
+    let Some(conversation) = state
+        .store
+        .conversation_of_patient(&link.practice_id, &link.patient_id)
+        .await?
+    else {
+        return Ok(());
+    };
+    let up_to = i64::try_from(request.up_to_seq).unwrap_or(i64::MAX);
+    if up_to <= 0 {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.store.pool().begin().await?;
+    conversations::mark_read_by_account(&mut tx, &conversation.id, &access.account_id, up_to, now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

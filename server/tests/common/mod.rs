@@ -2,6 +2,8 @@
 //! database on the server named by PORTAL_TEST_POSTGRES_URL) and its own server on port 0.
 #![allow(dead_code)]
 
+pub mod people;
+
 use portal_server::app::{self, AppState};
 use portal_server::clock::Clock;
 use portal_server::config::{Config, Mode};

@@ -76,6 +76,30 @@ async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
         (links[0].relationship.as_str(), links[0].status.as_str()),
         ("guardian", "pending_activation")
     );
+    // Maria has one welcome message from Lakeside, however often the demo is seeded.
+    let maria = store
+        .patient_by_external_id(&lakeside.id, "demo-maria-lopez")
+        .await
+        .unwrap()
+        .unwrap();
+    let messages = store
+        .messages_for_patient(&lakeside.id, &maria.id)
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        (
+            messages[0].sender_kind.as_str(),
+            messages[0].visible_to_patient
+        ),
+        ("practice", 1)
+    );
+    // Riverbend asks for a dependent's sex; Lakeside does not.
+    let riverbend = store.practice_by_slug("riverbend").await.unwrap().unwrap();
+    assert_eq!(
+        (lakeside.asks_dependent_sex, riverbend.asks_dependent_sex),
+        (0, 1)
+    );
 }
 
 async fn practice_operations_from_the_command_line(db: Db) {

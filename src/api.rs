@@ -8,6 +8,7 @@ use std::fmt;
 use wire::{
     api::{ApiError, Health},
     auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
+    messages::{AddDependentRequest, MarkReadRequest, Message, SendMessageRequest, Thread},
     patients::{AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse},
 };
 
@@ -125,6 +126,42 @@ pub async fn patient(id: &str) -> Result<PatientDetail, ApiClientError> {
 /// `GET /api/patients/{id}/access-history`, newest first.
 pub async fn access_history(id: &str) -> Result<Vec<AccessEvent>, ApiClientError> {
     parse(call(false, &format!("/api/patients/{id}/access-history"), None).await?)
+}
+
+/// `GET /api/patients/{id}/messages{query}`: the newest messages, or with `?before=SEQ` older
+/// ones. With `?after_version=N`, `None` (204) when nothing changed: the poll.
+pub async fn thread(id: &str, query: &str) -> Result<Option<Thread>, ApiClientError> {
+    let answer = call(false, &format!("/api/patients/{id}/messages{query}"), None).await?;
+    if answer.status == 204 {
+        return Ok(None);
+    }
+    parse(answer).map(Some)
+}
+
+/// `POST /api/patients/{id}/messages`: 201 the stored message, 200 when `client_key` was
+/// already sent (a retry after a lost answer stores nothing new).
+pub async fn send_message(
+    id: &str,
+    request: &SendMessageRequest,
+) -> Result<Message, ApiClientError> {
+    let path = format!("/api/patients/{id}/messages");
+    parse(call(true, &path, Some(to_json(request))).await?)
+}
+
+/// `POST /api/patients/{id}/messages/read` (204).
+pub async fn mark_read(id: &str, up_to_seq: u64) -> Result<(), ApiClientError> {
+    let body = to_json(&MarkReadRequest { up_to_seq });
+    let path = format!("/api/patients/{id}/messages/read");
+    call(true, &path, Some(body)).await.map(drop)
+}
+
+/// `POST /api/practices/{slug}/dependents`: 201 the new patient, already verified.
+pub async fn add_dependent(
+    slug: &str,
+    request: &AddDependentRequest,
+) -> Result<PatientSummary, ApiClientError> {
+    let path = format!("/api/practices/{slug}/dependents");
+    parse(call(true, &path, Some(to_json(request))).await?)
 }
 
 fn to_json(body: &impl Serialize) -> String {

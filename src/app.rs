@@ -4,7 +4,10 @@
 use crate::{
     components::{ErrorPage, Header},
     i18n::{tr, Locale},
-    pages::{patient_page, EnterCode, Home, NotFound, PracticePage, Practices, SignIn},
+    pages::{
+        add_dependent_page, patient_page, EnterCode, Home, NotFound, PracticePage, Practices,
+        SignIn,
+    },
     patients::Current,
     session::{IdleWarning, Session, SessionState},
 };
@@ -77,7 +80,10 @@ fn page(path: &str) -> AnyView {
         "/sign-in" => view! { <SignIn /> }.into_any(),
         "/sign-in/code" => view! { <EnterCode /> }.into_any(),
         "/practices" => view! { <Practices /> }.into_any(),
-        p if p.starts_with("/practices/") => view! { <PracticePage /> }.into_any(),
+        p if p.starts_with("/practices/") => match p[11..].strip_suffix("/add-dependent") {
+            Some(slug) => add_dependent_page(slug.to_owned()),
+            None => view! { <PracticePage /> }.into_any(),
+        },
         p if p.starts_with("/patients/") => patient_page(p),
         _ => view! { <NotFound /> }.into_any(),
     }

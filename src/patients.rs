@@ -72,10 +72,11 @@ impl Current {
         }
     }
 
-    /// Forgets the choice (sign-out: the next person at this device starts afresh).
+    /// Forgets the choice (sign-out: the next person at this device starts afresh), and
+    /// everything else this tab kept: message drafts and unsent messages too.
     pub fn forget(self) {
         if let Some(storage) = storage() {
-            let _ = storage.remove_item(STORAGE_KEY);
+            let _ = storage.clear();
         }
         self.patient.set(None);
         self.guardian.set(None);
@@ -92,7 +93,7 @@ impl Current {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
+pub fn storage() -> Option<web_sys::Storage> {
     window().session_storage().ok().flatten()
 }
 

@@ -97,14 +97,14 @@ async fn the_list_says_relationship_and_check_in_words_and_tells_twins_apart() {
     assert!(items[0].contains("James Carter"), "{items:?}");
     assert!(items[0].contains("You"));
     assert!(items[0].contains("Needs date of birth check"));
-    assert!(items[0].contains("New messages: 2"));
+    assert!(items[0].contains("2 new messages"));
     assert!(items[1].contains("Your child (guardian) · Born 09/2016"));
     assert!(items[1].contains("✓ Date of birth checked"));
     assert!(items[2].contains("Lily Ortiz"));
     assert!(items[2].contains("Linked record · Born 05/2012"));
     assert!(items[3].contains("Locked — call the practice"));
     assert!(
-        !items[1].contains("New messages"),
+        !items[1].contains("new message"),
         "no count when nothing is new"
     );
     assert_eq!(

@@ -7,7 +7,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wire::{CodeError, DobError, PhoneError};
+use wire::{CodeError, DobError, NameError, PhoneError};
 
 /// Everything that can go wrong on the sign-in pages, each with a message that says how to fix
 /// it. Waits carry the seconds left when the answer came.
@@ -35,6 +35,14 @@ pub enum Problem {
     LastNameEmpty,
     /// A wrong answer; `true` when the account asked about itself.
     DobIncorrect(bool),
+    /// The message box: empty, or too long (its count of characters).
+    MessageEmpty,
+    MessageTooLong(usize),
+    /// A dependent's name: `true` for the last name.
+    Name(bool, NameError),
+    SexRequired,
+    /// 403 `guardian_link_required`: only a guardian of someone at the practice adds dependents.
+    GuardianLinkRequired,
 }
 
 /// The `DobError` behind a server's `dob_*` code.
@@ -93,7 +101,10 @@ impl Problem {
             Problem::Dob(_) | Problem::DobIncorrect(_) => Some("dob"),
             Problem::OwnDob(_) => Some("own-dob"),
             Problem::FirstNameEmpty => Some("first-name"),
-            Problem::LastNameEmpty => Some("last-name"),
+            Problem::LastNameEmpty | Problem::Name(true, _) => Some("last-name"),
+            Problem::Name(false, _) => Some("first-name"),
+            Problem::MessageEmpty | Problem::MessageTooLong(_) => Some("message"),
+            Problem::SexRequired => Some("sex"),
             _ => None,
         }
     }
@@ -148,6 +159,21 @@ impl Problem {
             Problem::DobIncorrect(true) => t.dob_incorrect_self,
             // `{name}` is filled in where it is shown, from the current patient.
             Problem::DobIncorrect(false) => t.dob_incorrect,
+            Problem::MessageEmpty => t.message_empty,
+            Problem::MessageTooLong(n) => {
+                // 5,001: thousands with a comma, as both languages write them in the US.
+                return t
+                    .message_too_long
+                    .replace("{n}", &format!("{},{:03}", n / 1000, n % 1000));
+            }
+            Problem::Name(last, error) => match (error, last) {
+                (NameError::Empty, false) => t.dependent_first_name_empty,
+                (NameError::Empty, true) => t.dependent_last_name_empty,
+                (NameError::TooLong, _) => t.name_too_long,
+                (NameError::ControlCharacters, _) => t.name_control_characters,
+            },
+            Problem::SexRequired => t.sex_required,
+            Problem::GuardianLinkRequired => t.guardian_link_required,
         };
         match self.wait() {
             Some(seconds) => text.replace("{time}", &t.time(seconds)),
@@ -395,5 +421,13 @@ mod tests {
             "Hubo demasiados intentos desde este dispositivo. Espere 1 minuto y 1 segundo y vuelva a intentarlo."
         );
         assert!(Problem::OptedOut.message(en).contains("text START"));
+        assert_eq!(
+            Problem::MessageTooLong(5_001).message(en),
+            "Your message has 5,001 characters. Make it 5,000 characters or fewer."
+        );
+        assert_eq!(Problem::MessageTooLong(12_040).field(), Some("message"));
+        assert!(Problem::MessageTooLong(12_040)
+            .message(es)
+            .contains("12,040"));
     }
 }

@@ -172,7 +172,11 @@ catalog! {
     badge_locked,
     /// `{date}` is `03/2016`, shown only where two patients share a first name.
     born,
+    /// Unread practice messages, in words (never a coloured dot alone).
+    unread_one,
     unread,
+    /// Link to `/practices/{slug}/add-dependent`; also that page's title and heading.
+    add_dependent_link,
 
     /// The bar at the top of every patient page.
     bar_label,
@@ -258,6 +262,46 @@ catalog! {
     /// Instead of `idle_body` when the 12-hour limit comes first ("stay" cannot help then).
     absolute_body,
     stay_signed_in,
+
+    /// `/patients/{id}/messages`. `{practice}` is the practice's name.
+    messages_link,
+    messages_heading,
+    messages_empty,
+    /// Label of system messages (centred, between the two sides).
+    msg_system,
+    /// A `dependent_added` system message: `{name}` is the guardian, `{patient}` the patient.
+    msg_dependent_added,
+    msg_sent,
+    msg_read,
+    msg_not_sent,
+    try_again,
+    show_earlier,
+    message_label,
+    message_hint,
+    send_message_button,
+    message_empty,
+    /// `{n}` is the count of characters, like 5,001.
+    message_too_long,
+    /// Said by screen readers when a message arrives. `{name}` is who wrote it.
+    new_message_from,
+
+    /// `/practices/{slug}/add-dependent`.
+    add_dependent_intro,
+    dependent_first_name,
+    dependent_last_name,
+    dependent_first_name_empty,
+    dependent_last_name_empty,
+    name_too_long,
+    name_control_characters,
+    sex_legend,
+    sex_female,
+    sex_male,
+    sex_other,
+    sex_unknown,
+    sex_required,
+    add_dependent_button,
+    adding,
+    guardian_link_required,
 }
 
 /// The catalog for a language.
@@ -393,6 +437,7 @@ mod tests {
                 "{month}",
                 "{day}",
                 "{year}",
+                "{patient}",
             ] {
                 assert_eq!(en.contains(slot), es.contains(slot), "{key}: {slot}");
             }

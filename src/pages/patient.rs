@@ -12,7 +12,7 @@ use crate::{
         PageTitle,
     },
     i18n::{tr, tr_with, use_locale, Strings},
-    pages::{practices::national, NotFound},
+    pages::{messages::Conversation, practices::national, NotFound},
     patients::{use_current, Current},
     session::{use_session, RequireSignIn, Session},
 };
@@ -31,9 +31,10 @@ enum Which {
     Activate,
     Locked,
     History,
+    Messages,
 }
 
-fn replace() -> NavigateOptions {
+pub(super) fn replace() -> NavigateOptions {
     NavigateOptions {
         replace: true,
         ..Default::default()
@@ -50,6 +51,7 @@ pub fn patient_page(path: &str) -> AnyView {
         "activate" => Which::Activate,
         "locked" => Which::Locked,
         "access-history" => Which::History,
+        "messages" => Which::Messages,
         _ => return view! { <NotFound /> }.into_any(),
     };
     let id = id.to_owned();
@@ -96,6 +98,7 @@ fn PatientFrame(id: String, which: Which) -> impl IntoView {
                     Which::Activate => view! { <Activate id /> }.into_any(),
                     Which::Locked => view! { <Locked id /> }.into_any(),
                     Which::History => view! { <AccessHistory id /> }.into_any(),
+                    Which::Messages => view! { <Conversation id /> }.into_any(),
                 }}
             }
         })
@@ -144,7 +147,12 @@ fn PatientBar() -> impl IntoView {
 
 /// Where a refused patient-scoped request sends the person: the check (`verify_first`) or the
 /// lock page (`locked`, whose wait is kept). `None`: show the error on the page.
-fn refused(error: &ApiClientError, id: &str, session: Session, current: Current) -> Option<String> {
+pub(super) fn refused(
+    error: &ApiClientError,
+    id: &str,
+    session: Session,
+    current: Current,
+) -> Option<String> {
     let ApiClientError::Api { body, .. } = error else {
         return None;
     };
@@ -188,7 +196,7 @@ fn load<T: Send + Sync + 'static>(
 }
 
 /// The answer's error, said on the page (a 404 is the not-found page).
-fn failure(error: ApiClientError) -> AnyView {
+pub(super) fn failure(error: ApiClientError) -> AnyView {
     if error.status() == Some(404) {
         return view! { <NotFound /> }.into_any();
     }
@@ -197,7 +205,7 @@ fn failure(error: ApiClientError) -> AnyView {
         .into_any()
 }
 
-fn loading() -> AnyView {
+pub(super) fn loading() -> AnyView {
     view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any()
 }
 
@@ -214,10 +222,21 @@ fn PatientHome(id: String) -> impl IntoView {
         Some(Err(error)) => failure(error),
         Some(Ok(patient)) => {
             current.update(|p| p.verified = true);
+            let unread = current
+                .patient
+                .with_untracked(|p| p.as_ref().map_or(0, |(_, p)| p.unread_count));
             let dob = patient.dob.clone();
             view! {
                 <PageTitle page=|t| t.patient_page_title />
                 <h1 tabindex="-1">{format!("{} {}", patient.first_name, patient.last_name)}</h1>
+                // What patients come for: first, and a button.
+                <p>
+                    <a class="button messages-link" href=format!("/patients/{}/messages", patient.id)>
+                        {tr(|t| t.messages_link)}
+                        {(unread > 0)
+                            .then(|| view! { " · " {tr_with(unread_words, unread.to_string())} })}
+                    </a>
+                </p>
                 <dl class="facts">
                     <dt>{tr(|t| t.dob_label)}</dt>
                     <dd>{tr_with(iso_date_in_words, dob)}</dd>
@@ -239,14 +258,14 @@ fn PatientHome(id: String) -> impl IntoView {
 
 /// `3 7 2015` as the person typed it.
 #[derive(Clone, Copy)]
-struct DateInput {
+pub(super) struct DateInput {
     month: RwSignal<String>,
     day: RwSignal<String>,
     year: RwSignal<String>,
 }
 
 impl DateInput {
-    fn new(typed: Option<&TypedDate>) -> Self {
+    pub(super) fn new(typed: Option<&TypedDate>) -> Self {
         let part =
             |f: fn(&TypedDate) -> &String| RwSignal::new(typed.map(f).cloned().unwrap_or_default());
         DateInput {
@@ -265,7 +284,7 @@ impl DateInput {
     }
 
     /// Checked with the same rules as the server, against today's date here.
-    fn check(self) -> Result<TypedDate, wire::DobError> {
+    pub(super) fn check(self) -> Result<TypedDate, wire::DobError> {
         let typed = self.typed();
         let now = js_sys::Date::new_0();
         let today = chrono::NaiveDate::from_ymd_opt(
@@ -281,7 +300,7 @@ impl DateInput {
 /// Three numeric fields (month, day, year) that work with a phone keypad (SPEC 3.3.5). `own`:
 /// the person's own date of birth, which the browser may fill in; never a patient's.
 #[component]
-fn DateFields(
+pub(super) fn DateFields(
     field: &'static str,
     date: DateInput,
     problem: RwSignal<Option<Problem>>,
@@ -470,29 +489,8 @@ fn Activate(id: String) -> impl IntoView {
             }
         }
     };
-    let name_field = move |id: &'static str,
-                           label: fn(&'static Strings) -> &'static str,
-                           value: RwSignal<String>,
-                           autocomplete: &'static str| {
-        let state = FieldState { problem, field: id };
-        view! {
-            <div class=state.class()>
-                <label for=id>{tr(label)}</label>
-                <FieldError problem field=id />
-                <input
-                    id=id
-                    name=id
-                    type="text"
-                    autocomplete=autocomplete
-                    spellcheck="false"
-                    aria-invalid=state.invalid()
-                    aria-describedby=move || state.invalid()().map(|_| format!("{id}-error"))
-                    prop:value=value_of(value)
-                    on:input=set_value(value)
-                />
-            </div>
-        }
-    };
+    let name_field =
+        move |id, label, value, autocomplete| name_input(problem, id, label, value, autocomplete);
     view! {
         <PageTitle page=|t| t.activate_page_title />
         <ErrorSummary problem target="first-name" />
@@ -511,6 +509,43 @@ fn Activate(id: String) -> impl IntoView {
             </DateFields>
             <button type="submit">{tr(|t| t.continue_button)}</button>
         </form>
+    }
+}
+
+/// A name field (`first-name`, `last-name`) with its error.
+pub(super) fn name_input(
+    problem: RwSignal<Option<Problem>>,
+    id: &'static str,
+    label: fn(&'static Strings) -> &'static str,
+    value: RwSignal<String>,
+    autocomplete: &'static str,
+) -> impl IntoView {
+    let state = FieldState { problem, field: id };
+    view! {
+        <div class=state.class()>
+            <label for=id>{tr(label)}</label>
+            <FieldError problem field=id />
+            <input
+                id=id
+                name=id
+                type="text"
+                autocomplete=autocomplete
+                spellcheck="false"
+                aria-invalid=state.invalid()
+                aria-describedby=move || state.invalid()().map(|_| format!("{id}-error"))
+                prop:value=value_of(value)
+                on:input=set_value(value)
+            />
+        </div>
+    }
+}
+
+/// "1 new message", "2 new messages": `n` is the count.
+pub fn unread_words(t: &'static Strings, n: &str) -> String {
+    if n == "1" {
+        t.unread_one.to_owned()
+    } else {
+        t.unread.replace("{n}", n)
     }
 }
 
@@ -659,7 +694,7 @@ fn iso_date_in_words(t: &'static Strings, iso: &str) -> String {
 
 /// An RFC 3339 time on this device's clock, as the language writes it: `November 22, 2026 at
 /// 3:05 PM`, `22 de noviembre de 2026, 15:05`.
-fn local_time(t: &'static Strings, at: &str) -> String {
+pub(super) fn local_time(t: &'static Strings, at: &str) -> String {
     in_words(t, at, r#"{"dateStyle":"long","timeStyle":"short"}"#)
 }
 

@@ -135,7 +135,21 @@ fn PracticeDetails() -> impl IntoView {
                 <PageTitle page=|t| t.practices_page_title />
                 <h1 tabindex="-1">{practice.name}</h1>
                 <h2>{tr(|t| t.patients_heading)}</h2>
-                <PatientList slug=practice.slug />
+                <PatientList slug=practice.slug.clone() />
+                {practice
+                    .can_add_dependents
+                    .then(|| {
+                        view! {
+                            <p>
+                                <a
+                                    class="button-secondary"
+                                    href=format!("/practices/{}/add-dependent", practice.slug)
+                                >
+                                    {tr(|t| t.add_dependent_link)}
+                                </a>
+                            </p>
+                        }
+                    })}
                 <h2>{tr(|t| t.practice_phone)}</h2>
                 <p>
                     <a class="tel" href=tel>
@@ -236,8 +250,8 @@ fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> im
                 {(unread > 0)
                     .then(|| {
                         view! {
-                            <span class="choice-detail">
-                                {tr_with(|t, n| t.unread.replace("{n}", n), unread.to_string())}
+                            <span class="unread">
+                                {tr_with(super::patient::unread_words, unread.to_string())}
                             </span>
                         }
                     })}

@@ -84,11 +84,15 @@ pub fn stub_api(routes: Value) {
         window.__realFetch = window.__realFetch || window.fetch;
         window.__routes = {routes};
         window.__calls = [];
+        window.__gates = {{}};
         window.fetch = async (input, init) => {{
             const request = input instanceof Request ? input : new Request(input, init);
-            const key = request.method + ' ' + new URL(request.url).pathname;
+            const url = new URL(request.url);
+            const key = request.method + ' ' + url.pathname;
             const body = request.method === 'GET' ? null : await request.text();
-            window.__calls.push({{ key, body }});
+            window.__calls.push({{ key, body, search: url.search }});
+            const gate = window.__gates[key];
+            if (gate) await gate;
             const [status, answer] = window.__routes[key] || [404, {{ error: 'not_found', message: 'no stub' }}];
             return new Response(answer === null ? null : JSON.stringify(answer), {{
                 status,
@@ -122,6 +126,37 @@ pub fn calls() -> Vec<String> {
         .iter()
         .map(|c| c["key"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// Holds answers to `key` until [`release`]: the page shows its waiting state meanwhile.
+pub fn hold(key: &str) {
+    let key = json!(key);
+    js(&format!(
+        "window.__gates[{key}] = new Promise(r => {{ window.__open = r; }});"
+    ));
+}
+
+/// Lets held answers go, with the route's answer at that moment.
+pub fn release(key: &str) {
+    js(&format!(
+        "window.__gates[{}] = null; window.__open();",
+        json!(key)
+    ));
+}
+
+/// The query string (`?after_version=3`, or "") of the last request to `key`.
+pub fn last_query(key: &str) -> String {
+    js(&format!(
+        "(window.__calls.filter(c => c.key === {}).pop() || {{}}).search",
+        json!(key)
+    ))
+    .as_string()
+    .unwrap_or_default()
+}
+
+/// How many requests went to `key`.
+pub fn count(key: &str) -> usize {
+    calls().iter().filter(|c| *c == key).count()
 }
 
 pub fn last_body(key: &str) -> Value {

@@ -1,0 +1,189 @@
+//! `/practices/{slug}/add-dependent`: a guardian adds a child or dependent (SPEC 3.5). One short
+//! form; checked on submit with the same rules as the server (`wire::text::person_name`,
+//! `wire::DateOfBirth`); on success the new patient is the current one and its conversation
+//! opens.
+
+use super::{
+    patient::{name_input, DateFields, DateInput},
+    NotFound,
+};
+use crate::{
+    api::{self, ApiClientError},
+    components::{
+        form::{
+            busy_attr, busy_label, dob_error, report, ErrorSummary, FieldError, FieldState, Problem,
+        },
+        PageTitle,
+    },
+    i18n::{tr, tr_with, Strings},
+    patients::use_current,
+    session::{use_session, RequireSignIn},
+};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::{hooks::use_navigate, NavigateOptions};
+use wire::{
+    messages::{AddDependentRequest, Sex},
+    text::person_name,
+    NameError,
+};
+
+/// A message of the catalog.
+type Text = fn(&'static Strings) -> &'static str;
+
+/// The page for `/practices/{slug}/add-dependent`.
+pub fn add_dependent_page(slug: String) -> AnyView {
+    view! {
+        <RequireSignIn>
+            <AddDependent slug=slug.clone() />
+        </RequireSignIn>
+    }
+    .into_any()
+}
+
+#[component]
+fn AddDependent(slug: String) -> impl IntoView {
+    let session = use_session();
+    let current = use_current();
+    let navigate = use_navigate();
+    let practice = untrack(|| session.info())
+        .and_then(|i| i.practices.into_iter().find(|p| p.slug == slug))
+        .filter(|p| p.can_add_dependents);
+    let Some(practice) = practice else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let asks_sex = practice.asks_dependent_sex;
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let date = DateInput::new(None);
+    let sex = RwSignal::new(None::<Sex>);
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let checked = (|| {
+            let first_name =
+                person_name(&first.get_untracked()).map_err(|e| Problem::Name(false, e))?;
+            let last_name =
+                person_name(&last.get_untracked()).map_err(|e| Problem::Name(true, e))?;
+            let dob = date.check().map_err(Problem::Dob)?;
+            let sex = sex.get_untracked();
+            if asks_sex && sex.is_none() {
+                return Err(Problem::SexRequired);
+            }
+            Ok(AddDependentRequest {
+                first_name,
+                last_name,
+                dob,
+                sex,
+            })
+        })();
+        let request = match checked {
+            Ok(request) => request,
+            Err(shown) => return report(problem, shown),
+        };
+        busy.set(true);
+        let slug = slug.clone();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let answer = api::add_dependent(&slug, &request).await;
+            let _ = busy.try_set(false);
+            let error = match answer {
+                Ok(mut patient) => {
+                    patient.verified = true;
+                    let to = format!("/patients/{}/messages", patient.id);
+                    current.choose(slug, patient);
+                    return navigate(&to, NavigateOptions::default());
+                }
+                Err(error) => error,
+            };
+            let (code, field) = match &error {
+                ApiClientError::Api { body, .. } => (body.error.as_str(), body.field.as_deref()),
+                _ => ("", None),
+            };
+            let last = field == Some("last_name");
+            let shown = match code {
+                "guardian_link_required" => Problem::GuardianLinkRequired,
+                "sex_required" => Problem::SexRequired,
+                "name_empty" => Problem::Name(last, NameError::Empty),
+                "name_too_long" => Problem::Name(last, NameError::TooLong),
+                "name_control_characters" => Problem::Name(last, NameError::ControlCharacters),
+                "signed_out" => return session.signed_out(None),
+                code => dob_error(code).map_or_else(|| Problem::from_api(&error), Problem::Dob),
+            };
+            report(problem, shown);
+        });
+    };
+
+    let sex_state = FieldState {
+        problem,
+        field: "sex",
+    };
+    let radio = move |(value, label): (Sex, Text)| {
+        // The first answer carries the field's id, for the error summary's link.
+        let id = if value == Sex::Female {
+            "sex".to_owned()
+        } else {
+            format!("sex-{}", value.code())
+        };
+        view! {
+            <div class="checkbox">
+                <input
+                    type="radio"
+                    id=id.clone()
+                    name="sex"
+                    value=value.code()
+                    on:change=move |_| sex.set(Some(value))
+                />
+                <label for=id>{tr(label)}</label>
+            </div>
+        }
+    };
+    let answers: [(Sex, Text); 4] = [
+        (Sex::Female, |t| t.sex_female),
+        (Sex::Male, |t| t.sex_male),
+        (Sex::Other, |t| t.sex_other),
+        (Sex::Unknown, |t| t.sex_unknown),
+    ];
+    let back = format!("/practices/{}", practice.slug);
+    view! {
+        <PageTitle page=|t| t.add_dependent_link />
+        <ErrorSummary problem target="first-name" />
+        <h1 tabindex="-1">{tr(|t| t.add_dependent_link)}</h1>
+        <p>
+            {tr_with(|t, p| t.add_dependent_intro.replace("{practice}", p), practice.name)}
+        </p>
+        <form novalidate on:submit=submit>
+            {name_input(problem, "first-name", |t| t.dependent_first_name, first, "off")}
+            {name_input(problem, "last-name", |t| t.dependent_last_name, last, "off")}
+            // Not the person's own date of birth: no `bday` autofill.
+            <DateFields field="dob" date problem own=false>
+                {tr(|t| t.dob_label)}
+            </DateFields>
+            {asks_sex
+                .then(|| {
+                    view! {
+                        <div class=sex_state.class()>
+                            <fieldset aria-describedby=move || {
+                                sex_state.invalid()().map(|_| "sex-error")
+                            }>
+                                <legend>{tr(|t| t.sex_legend)}</legend>
+                                <FieldError problem field="sex" />
+                                {answers.map(radio)}
+                            </fieldset>
+                        </div>
+                    }
+                })}
+            <button type="submit" aria-disabled=busy_attr(busy)>
+                {busy_label(busy, |t| t.add_dependent_button, |t| t.adding)}
+            </button>
+        </form>
+        <p class="back">
+            <a href=back>{tr(|t| t.back_to_patient)}</a>
+        </p>
+    }
+    .into_any()
+}

@@ -186,7 +186,7 @@ pub async fn mark_read_by_account(
     let cursor = sqlx::query(
         "INSERT INTO conversation_reads (conversation_id, account_id, read_seq, read_at)
          SELECT c.id, $2, CASE WHEN $3 < c.last_seq THEN $3 ELSE c.last_seq END, $4
-           FROM conversations c WHERE c.id = $1
+           FROM conversations c WHERE c.id = $1 AND c.last_seq > 0
          ON CONFLICT (conversation_id, account_id) DO UPDATE
             SET read_seq = excluded.read_seq, read_at = excluded.read_at
           WHERE excluded.read_seq > conversation_reads.read_seq",

@@ -948,7 +948,60 @@ async fn the_migration_numbers_existing_messages(db: Db) {
     assert_eq!(seq, 4);
 }
 
+async fn a_long_thread_comes_in_pages_of_two_hundred(db: Db) {
+    let app = spawn(db).await;
+    let f = family(&app).await;
+    let token = app.token(Some("oak")).await;
+    let james = james_with_lily(&app, &f).await;
+    let c = conversation_of(&app, &token, &f.lily).await;
+    let mut tx = app.store.pool().begin().await.unwrap();
+    for i in 1..=205 {
+        portal_server::store::conversations::insert_message(
+            &mut tx,
+            &portal_server::store::conversations::NewMessage {
+                conversation_id: &c,
+                sender_kind: "practice",
+                sender_account_id: None,
+                visible_to_patient: true,
+                body: &format!("message {i}"),
+                client_key: None,
+                author_name: None,
+                event: None,
+            },
+            app.clock.now_ms(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let t = thread(&app, &james, &f.lily).await;
+    let messages = t["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 200);
+    assert_eq!(t["has_earlier"], true);
+    assert_eq!(messages[0]["seq"], 6, "the newest 200, oldest first");
+    assert_eq!(messages[199]["body"], "message 205");
+    assert_eq!(t["unread_count"], 205);
+    let (status, earlier) = call(
+        &app,
+        "get",
+        &format!("/api/patients/{}/messages?before=6", f.lily),
+        Some(&james),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let older: Vec<u64> = earlier["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(older, [1, 2, 3, 4, 5]);
+    assert_eq!(earlier["has_earlier"], false);
+}
+
 on_both_databases!(
+    a_long_thread_comes_in_pages_of_two_hundred,
     the_migration_numbers_existing_messages,
     messages_are_plain_text_of_one_to_five_thousand_characters,
     the_same_client_key_sent_eight_times_at_once_stores_one_message,

@@ -29,9 +29,11 @@ pub fn App() -> impl IntoView {
     });
     let session = Session::provide();
     let current = Current::provide();
-    // Signed out: the next person at this device must not find the last patient chosen.
+    // Signed out: the next person at this device must not find the last patient chosen, nor
+    // message drafts. Not when a reload merely could not reach the server (still remembered):
+    // an unsent message must survive a reload while offline.
     Effect::new(move |_| {
-        if session.state.with(|s| *s == SessionState::SignedOut) {
+        if session.state.with(|s| *s == SessionState::SignedOut) && !crate::session::remembered() {
             current.forget();
         }
     });

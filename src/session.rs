@@ -207,7 +207,9 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-fn remembered() -> bool {
+/// Whether this device signed in and did not sign out: still true after a load that could
+/// not reach the server.
+pub fn remembered() -> bool {
     storage().is_some_and(|s| s.get_item(SESSION_FLAG).ok().flatten().is_some())
 }
 

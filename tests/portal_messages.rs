@@ -53,7 +53,11 @@ fn thread(version: u64, read_seq: u64, messages: Vec<Value>) -> Value {
 }
 
 fn start(path: &str, routes: Value) {
-    reset(path, "en");
+    start_in(path, "en", routes);
+}
+
+fn start_in(path: &str, language: &str, routes: Value) {
+    reset(path, language);
     js("sessionStorage.clear()");
     js(&format!(
         "sessionStorage.setItem('portal.patient', {})",
@@ -439,5 +443,49 @@ async fn sex_is_asked_only_where_the_practice_wants_it_and_refusals_are_explaine
     })
     .await;
     assert_eq!(value("#first-name"), "Noah", "nothing typed is lost");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn signing_out_forgets_drafts_and_unsent_messages() {
+    let (host, _app) = open(vec![]).await;
+    stub_route("POST /api/auth/sign-out", 204, Value::Null);
+    type_into("#message", "Private words");
+    wait_until("the draft is kept", || {
+        js("sessionStorage.getItem('portal.msg.p-lily') || ''")
+            .as_string()
+            .unwrap()
+            .contains("Private words")
+    })
+    .await;
+    find("header .top-button:not(.lang-switch)")
+        .unwrap()
+        .click();
+    wait_until("signed out", || path() == "/sign-in").await;
+    assert_eq!(js("sessionStorage.length").as_f64(), Some(0.0));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_conversation_speaks_spanish() {
+    let mut created = msg(
+        1,
+        "system",
+        false,
+        Some("James Carter"),
+        "English for staff",
+    );
+    created["event"] = json!("dependent_added");
+    start_in(
+        "/patients/p-lily/messages",
+        "es",
+        json!({ THREAD: thread(1, 1, vec![created]) }),
+    );
+    let (host, _app) = mount();
+    wait_until("the thread loads", || find(".thread li").is_some()).await;
+    assert_eq!(heading(), "Mensajes con Lakeside Family Medicine");
+    assert!(text(".thread li").contains("James Carter creó esta conversación para Lily Carter."));
+    assert_eq!(text("label[for=message]"), "Su mensaje");
+    assert!(text("#message-hint").contains("llame al 911"));
     host.remove();
 }

@@ -489,3 +489,53 @@ async fn the_conversation_speaks_spanish() {
     assert!(text("#message-hint").contains("llame al 911"));
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn earlier_messages_come_on_request_above_the_others() {
+    start("/patients/p-lily/messages", json!({}));
+    let mut newest = thread(9, 9, vec![msg(9, "practice", false, None, "Newest")]);
+    newest[1]["has_earlier"] = json!(true);
+    stub_route(THREAD, 200, newest[1].clone());
+    let (host, _app) = mount();
+    wait_until("the thread loads", || find(".thread li").is_some()).await;
+    let more = find("main p:not([hidden]) > button.button-secondary").expect("the button shows");
+    assert_eq!(more.text_content().unwrap(), "Show earlier messages");
+    stub_route(
+        THREAD,
+        200,
+        thread(9, 9, vec![msg(7, "patient", true, None, "Older")])[1].clone(),
+    );
+    more.click();
+    wait_until("older messages show", || items().len() == 2).await;
+    assert!(last_query(THREAD).starts_with("?before=9"));
+    assert!(items()[0].contains("Older") && items()[1].contains("Newest"));
+    assert!(
+        find("main p:not([hidden]) > button.button-secondary").is_none(),
+        "no more"
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_patient_page_leads_to_the_messages_with_the_count() {
+    start(
+        "/patients/p-lily",
+        json!({ "GET /api/patients/p-lily": [200, {
+            "id": "p-lily", "first_name": "Lily", "last_name": "Carter", "dob": "2016-09-03",
+            "relationship": "guardian", "practice_slug": "lakeside",
+            "practice_name": "Lakeside Family Medicine", "practice_phone": "+19725550100",
+        }] }),
+    );
+    js(&format!(
+        "sessionStorage.setItem('portal.patient', {})",
+        json!(json!(["lakeside", lily(2)]).to_string())
+    ));
+    let (host, _app) = mount();
+    wait_until("the page renders", || find("a.messages-link").is_some()).await;
+    assert_eq!(text("a.messages-link"), "Messages · 2 new messages");
+    assert_eq!(
+        attr("a.messages-link", "href").as_deref(),
+        Some("/patients/p-lily/messages")
+    );
+    host.remove();
+}

@@ -12,7 +12,7 @@ use crate::{
     api::{self, ApiClientError},
     components::{
         form::{
-            busy_attr, busy_label, report, set_value, value_of, ErrorSummary, FieldError,
+            busy_attr, busy_label, focus, report, set_value, value_of, ErrorSummary, FieldError,
             FieldState, Problem,
         },
         PageTitle,
@@ -60,12 +60,21 @@ struct Talk {
     announce: RwSignal<String>,
     /// Where a refusal sends the person (the date check, the lock page).
     go: RwSignal<Option<String>>,
+    /// The first answer: `None` while loading.
+    loaded: RwSignal<Option<Result<(), ApiClientError>>>,
 }
 
 impl Talk {
     /// The page was left (an answer that comes later has nothing to update).
     fn gone(self) -> bool {
         self.id.try_with_value(|_| ()).is_none()
+    }
+
+    /// Says `text` in the polite live region; the same words again still change it, so they
+    /// are read again.
+    fn say(self, text: String) {
+        self.announce
+            .update(|said| *said = if *said == text { text + "\u{a0}" } else { text });
     }
 
     fn refuse(self, error: &ApiClientError) {
@@ -113,10 +122,9 @@ impl Talk {
         if let (true, Some((sender, author))) = (news, from) {
             let t = self.locale.t();
             let name = who(t, sender, false, author, &self.practice());
-            let _ = self
-                .announce
-                .try_set(t.new_message_from.replace("{name}", &name));
+            self.say(t.new_message_from.replace("{name}", &name));
         }
+        self.loaded.set(Some(Ok(())));
         self.mark();
     }
 
@@ -218,7 +226,7 @@ impl Talk {
                             .filter(|u| u.key == key)
                             .for_each(|u| u.sending = false)
                     });
-                    self.announce.set(self.locale.t().msg_not_sent.to_owned());
+                    self.say(self.locale.t().msg_not_sent.to_owned());
                     self.refuse(&error);
                 }
             }
@@ -293,8 +301,9 @@ pub fn Conversation(id: String) -> impl IntoView {
         seen: StoredValue::new((0, 0, 0, false)),
         announce: RwSignal::new(String::new()),
         go: RwSignal::new(None),
+        loaded: RwSignal::new(None),
     };
-    let loaded = RwSignal::new(None::<Result<(), ApiClientError>>);
+    let loaded = talk.loaded;
     let earlier = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
@@ -330,14 +339,14 @@ pub fn Conversation(id: String) -> impl IntoView {
         match answer {
             Ok(thread) => {
                 if let Some(thread) = thread {
-                    let _ = earlier.try_set(thread.has_earlier);
+                    earlier.set(thread.has_earlier);
                     talk.apply(thread, false);
                 }
-                let _ = loaded.try_set(Some(Ok(())));
+                loaded.set(Some(Ok(())));
             }
             Err(error) => {
                 talk.refuse(&error);
-                let _ = loaded.try_set(Some(Err(error)));
+                loaded.set(Some(Err(error)));
             }
         }
     });
@@ -425,7 +434,11 @@ pub fn Conversation(id: String) -> impl IntoView {
                             (t.sending, None)
                         } else {
                             let (key, body) = (u.key.clone(), u.body.clone());
-                            let again = move |_| talk.send(key.clone(), body.clone(), None);
+                            let again = move |_| {
+                                talk.send(key.clone(), body.clone(), None);
+                                // The button goes: focus goes back to the message box.
+                                focus("message");
+                            };
                             let button = view! {
                                 <button type="button" class="button-secondary" on:click=again>
                                     {t.try_again}
@@ -478,7 +491,13 @@ pub fn Conversation(id: String) -> impl IntoView {
         </p>
         <ol class="thread">{thread}</ol>
         <p hidden=move || !empty()>{tr(|t| t.messages_empty)}</p>
-        <form class="composer" novalidate on:submit=submit>
+        // Not for a patient that is not there (404: the not-found page says so).
+        <form
+            class="composer"
+            novalidate
+            on:submit=submit
+            hidden=move || loaded.with(|l| matches!(l, Some(Err(e)) if e.status() == Some(404)))
+        >
             <ErrorSummary problem target="message" />
             <div class=field.class()>
                 <label for="message">{tr(|t| t.message_label)}</label>

@@ -384,6 +384,11 @@ async fn adding_a_dependent_checks_on_submit_then_opens_the_new_conversation() {
     })
     .await;
     assert_eq!(attr("#first-name", "aria-invalid").as_deref(), Some("true"));
+    // Every problem at once, each beside its field too.
+    assert!(text("#error-summary").contains("Enter the month, day and year"));
+    assert!(text("#error-summary").contains("Choose one of the answers for sex"));
+    assert!(visible("#dob-error") && visible("#sex-error") && visible("#last-name-error"));
+    wait_until("the summary has focus", || is_focused("#error-summary")).await;
 
     type_into("#first-name", " Noah ");
     type_into("#last-name", "Carter");

@@ -205,31 +205,37 @@ pub fn focus(id: &str) {
 /// problem is not about one field). `role="alert"`, and focused by [`report`]. Always on the
 /// page, hidden while there is no problem. Its text is the answer at the time (a countdown in
 /// an alert would be read out every second); the page shows the live countdown elsewhere.
+/// `more`: a form that checks several fields at once has a signal per field, each listed.
 #[component]
-pub fn ErrorSummary(problem: RwSignal<Option<Problem>>, target: &'static str) -> impl IntoView {
-    let say = say(problem, None);
-    let field = move || problem.get().and_then(Problem::field).unwrap_or(target);
-    // The router would treat `#field` as a navigation; focusing the field is the point.
-    let go = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        focus(field());
+pub fn ErrorSummary(
+    problem: RwSignal<Option<Problem>>,
+    target: &'static str,
+    #[prop(optional)] more: Vec<RwSignal<Option<Problem>>>,
+) -> impl IntoView {
+    let all: Vec<_> = std::iter::once(problem).chain(more).collect();
+    let item = move |problem: RwSignal<Option<Problem>>| {
+        let field = move || problem.get().and_then(Problem::field).unwrap_or(target);
+        // The router would treat `#field` as a navigation; focusing the field is the point.
+        let go = move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            focus(field());
+        };
+        view! {
+            <li hidden=move || problem.with(Option::is_none)>
+                <a href=move || format!("#{}", field()) on:click=go>
+                    {say(problem, None)}
+                </a>
+            </li>
+        }
+    };
+    let none = {
+        let all = all.clone();
+        move || all.iter().all(|p| p.with(Option::is_none))
     };
     view! {
-        <div
-            class="error-summary"
-            id="error-summary"
-            role="alert"
-            tabindex="-1"
-            hidden=move || problem.with(Option::is_none)
-        >
+        <div class="error-summary" id="error-summary" role="alert" tabindex="-1" hidden=none>
             <h2>{tr(|t| t.error_summary_title)}</h2>
-            <ul>
-                <li>
-                    <a href=move || format!("#{}", field()) on:click=go>
-                        {say}
-                    </a>
-                </li>
-            </ul>
+            <ul>{all.into_iter().map(item).collect_view()}</ul>
         </div>
     }
 }

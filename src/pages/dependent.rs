@@ -11,7 +11,8 @@ use crate::{
     api::{self, ApiClientError},
     components::{
         form::{
-            busy_attr, busy_label, dob_error, report, ErrorSummary, FieldError, FieldState, Problem,
+            busy_attr, busy_label, dob_error, focus, report, ErrorSummary, FieldError, FieldState,
+            Problem,
         },
         PageTitle,
     },
@@ -56,7 +57,10 @@ fn AddDependent(slug: String) -> impl IntoView {
     let last = RwSignal::new(String::new());
     let date = DateInput::new(None);
     let sex = RwSignal::new(None::<Sex>);
+    // One signal per field, so every problem is listed at once (GOV.UK); `problem` for the
+    // rest (a refusal, the network).
     let problem = RwSignal::new(None::<Problem>);
+    let [first_p, last_p, dob_p, sex_p] = [(); 4].map(|_| RwSignal::new(None::<Problem>));
     let busy = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
@@ -64,26 +68,26 @@ fn AddDependent(slug: String) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let checked = (|| {
-            let first_name =
-                person_name(&first.get_untracked()).map_err(|e| Problem::Name(false, e))?;
-            let last_name =
-                person_name(&last.get_untracked()).map_err(|e| Problem::Name(true, e))?;
-            let dob = date.check().map_err(Problem::Dob)?;
-            let sex = sex.get_untracked();
-            if asks_sex && sex.is_none() {
-                return Err(Problem::SexRequired);
-            }
-            Ok(AddDependentRequest {
-                first_name,
-                last_name,
-                dob,
-                sex,
-            })
-        })();
-        let request = match checked {
-            Ok(request) => request,
-            Err(shown) => return report(problem, shown),
+        let first_name = person_name(&first.get_untracked()).map_err(|e| Problem::Name(false, e));
+        let last_name = person_name(&last.get_untracked()).map_err(|e| Problem::Name(true, e));
+        let dob = date.check().map_err(Problem::Dob);
+        let sex = sex.get_untracked();
+        let sex_missing = (asks_sex && sex.is_none()).then_some(Problem::SexRequired);
+        problem.set(None);
+        first_p.set(first_name.as_ref().err().copied());
+        last_p.set(last_name.as_ref().err().copied());
+        dob_p.set(dob.as_ref().err().copied());
+        sex_p.set(sex_missing);
+        let (Ok(first_name), Ok(last_name), Ok(dob), None) =
+            (first_name, last_name, dob, sex_missing)
+        else {
+            return request_animation_frame(|| focus("error-summary"));
+        };
+        let request = AddDependentRequest {
+            first_name,
+            last_name,
+            dob,
+            sex,
         };
         busy.set(true);
         let slug = slug.clone();
@@ -105,21 +109,27 @@ fn AddDependent(slug: String) -> impl IntoView {
                 _ => ("", None),
             };
             let last = field == Some("last_name");
-            let shown = match code {
-                "guardian_link_required" => Problem::GuardianLinkRequired,
-                "sex_required" => Problem::SexRequired,
-                "name_empty" => Problem::Name(last, NameError::Empty),
-                "name_too_long" => Problem::Name(last, NameError::TooLong),
-                "name_control_characters" => Problem::Name(last, NameError::ControlCharacters),
+            let name = if last { last_p } else { first_p };
+            let (signal, shown) = match code {
+                "guardian_link_required" => (problem, Problem::GuardianLinkRequired),
+                "sex_required" => (sex_p, Problem::SexRequired),
+                "name_empty" => (name, Problem::Name(last, NameError::Empty)),
+                "name_too_long" => (name, Problem::Name(last, NameError::TooLong)),
+                "name_control_characters" => {
+                    (name, Problem::Name(last, NameError::ControlCharacters))
+                }
                 "signed_out" => return session.signed_out(None),
-                code => dob_error(code).map_or_else(|| Problem::from_api(&error), Problem::Dob),
+                code => match dob_error(code) {
+                    Some(error) => (dob_p, Problem::Dob(error)),
+                    None => (problem, Problem::from_api(&error)),
+                },
             };
-            report(problem, shown);
+            report(signal, shown);
         });
     };
 
     let sex_state = FieldState {
-        problem,
+        problem: sex_p,
         field: "sex",
     };
     let radio = move |(value, label): (Sex, Text)| {
@@ -151,16 +161,16 @@ fn AddDependent(slug: String) -> impl IntoView {
     let back = format!("/practices/{}", practice.slug);
     view! {
         <PageTitle page=|t| t.add_dependent_link />
-        <ErrorSummary problem target="first-name" />
+        <ErrorSummary problem target="first-name" more=vec![first_p, last_p, dob_p, sex_p] />
         <h1 tabindex="-1">{tr(|t| t.add_dependent_link)}</h1>
         <p>
             {tr_with(|t, p| t.add_dependent_intro.replace("{practice}", p), practice.name)}
         </p>
         <form novalidate on:submit=submit>
-            {name_input(problem, "first-name", |t| t.dependent_first_name, first, "off")}
-            {name_input(problem, "last-name", |t| t.dependent_last_name, last, "off")}
+            {name_input(first_p, "first-name", |t| t.dependent_first_name, first, "off")}
+            {name_input(last_p, "last-name", |t| t.dependent_last_name, last, "off")}
             // Not the person's own date of birth: no `bday` autofill.
-            <DateFields field="dob" date problem own=false>
+            <DateFields field="dob" date problem=dob_p own=false>
                 {tr(|t| t.dob_label)}
             </DateFields>
             {asks_sex
@@ -171,7 +181,7 @@ fn AddDependent(slug: String) -> impl IntoView {
                                 sex_state.invalid()().map(|_| "sex-error")
                             }>
                                 <legend>{tr(|t| t.sex_legend)}</legend>
-                                <FieldError problem field="sex" />
+                                <FieldError problem=sex_p field="sex" />
                                 {answers.map(radio)}
                             </fieldset>
                         </div>

@@ -394,71 +394,76 @@ pub fn Conversation(id: String) -> impl IntoView {
         }
     };
 
+    // One row type for stored and unsent messages: one copy of the rendering code.
     let thread = {
         let practice = practice.clone();
         move || {
             let t = locale.t();
-            let stored = talk.messages.with(|list| {
+            let mut rows: Vec<Row> = talk.messages.with(|list| {
                 list.iter()
-                    .map(|m| {
-                        let class = match m.sender {
+                    .map(|m| Row {
+                        class: match m.sender {
                             SenderKind::System => "msg msg-system",
                             SenderKind::Practice => "msg msg-practice",
                             SenderKind::Patient => "msg msg-mine",
-                        };
-                        let body = match m.event.as_deref() {
+                        },
+                        who: who(t, m.sender, m.mine, m.author.clone(), &practice),
+                        body: match m.event.as_deref() {
                             Some("dependent_added") => t
                                 .msg_dependent_added
                                 .replace("{name}", m.author.as_deref().unwrap_or_default())
                                 .replace("{patient}", &patient),
                             _ => m.body.clone(),
-                        };
-                        let state = m.mine.then(|| {
-                            if m.read_at.is_some() {
-                                t.msg_read
-                            } else {
-                                t.msg_sent
-                            }
-                        });
-                        let at = m.sent_at.clone();
-                        let time = view! { <time datetime=at.clone()>{local_time(t, &at)}</time> };
-                        let label = who(t, m.sender, m.mine, m.author.clone(), &practice);
-                        bubble(class, label, body, Some(time), state, None::<()>)
-                    })
-                    .collect_view()
-            });
-            let unsent = talk.unsent.with(|list| {
-                list.iter()
-                    .map(|u| {
-                        let (state, retry) = if u.sending {
-                            (t.sending, None)
+                        },
+                        at: Some(m.sent_at.clone()),
+                        state: m.mine.then_some(if m.read_at.is_some() {
+                            t.msg_read
                         } else {
-                            let (key, body) = (u.key.clone(), u.body.clone());
-                            let again = move |_| {
-                                talk.send(key.clone(), body.clone(), None);
-                                // The button goes: focus goes back to the message box.
-                                focus("message");
-                            };
-                            let button = view! {
-                                <button type="button" class="button-secondary" on:click=again>
-                                    {t.try_again}
-                                </button>
-                            };
-                            (t.msg_not_sent, Some(button))
-                        };
-                        let class = "msg msg-mine msg-unsent";
-                        bubble(
-                            class,
-                            t.rel_self.into(),
-                            u.body.clone(),
-                            None::<()>,
-                            Some(state),
-                            retry,
-                        )
+                            t.msg_sent
+                        }),
+                        retry: None,
                     })
-                    .collect_view()
+                    .collect()
             });
-            view! { {stored} {unsent} }
+            talk.unsent.with(|list| {
+                rows.extend(list.iter().map(|u| Row {
+                    class: "msg msg-mine msg-unsent",
+                    who: t.rel_self.into(),
+                    body: u.body.clone(),
+                    at: None,
+                    state: Some(if u.sending { t.sending } else { t.msg_not_sent }),
+                    retry: (!u.sending).then(|| (u.key.clone(), u.body.clone())),
+                }))
+            });
+            rows.into_iter()
+                .map(|row| {
+                    let time = row.at.map(|at| {
+                        view! { <time datetime=at.clone()>{local_time(t, &at)}</time> }
+                    });
+                    let retry = row.retry.map(|(key, body)| {
+                        let again = move |_| {
+                            talk.send(key.clone(), body.clone(), None);
+                            // The button goes: focus goes back to the message box.
+                            focus("message");
+                        };
+                        view! {
+                            <button type="button" class="button-secondary" on:click=again>
+                                {t.try_again}
+                            </button>
+                        }
+                    });
+                    view! {
+                        <li class=row.class>
+                            <p class="msg-who">{row.who}</p>
+                            <p class="msg-body">{row.body}</p>
+                            <p class="msg-meta">
+                                {time} {row.state.map(|s| view! { <span class="msg-state">{s}</span> })}
+                                {retry}
+                            </p>
+                        </li>
+                    }
+                })
+                .collect_view()
         }
     };
     let empty = move || {
@@ -520,22 +525,14 @@ pub fn Conversation(id: String) -> impl IntoView {
     }
 }
 
-/// One message in the thread.
-fn bubble(
+/// One message in the thread, stored or not.
+struct Row {
     class: &'static str,
     who: String,
     body: String,
-    time: Option<impl IntoView + 'static>,
+    /// When it was stored (RFC 3339).
+    at: Option<String>,
     state: Option<&'static str>,
-    retry: Option<impl IntoView + 'static>,
-) -> impl IntoView {
-    view! {
-        <li class=class>
-            <p class="msg-who">{who}</p>
-            <p class="msg-body">{body}</p>
-            <p class="msg-meta">
-                {time} {state.map(|s| view! { <span class="msg-state">{s}</span> })} {retry}
-            </p>
-        </li>
-    }
+    /// Not sent: its key and text, for "Try again".
+    retry: Option<(String, String)>,
 }

@@ -152,11 +152,11 @@ impl Talk {
     /// Tells the server the person has seen what others wrote, once per new message, and only
     /// while the page can be seen.
     fn mark(self) {
-        let newest = self.newest(|m| !m.mine);
         let (_, read, marked, _) = self.seen.get_value();
-        if document().hidden() || newest <= read.max(marked) {
+        if document().hidden() || self.newest(|m| !m.mine) <= read.max(marked) {
             return;
         }
+        let newest = self.newest(|_| true);
         self.seen.update_value(|s| s.2 = newest);
         let id = self.id.get_value();
         let current = self.current;

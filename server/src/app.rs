@@ -82,7 +82,7 @@ pub enum ServeError {
     },
     #[error("the built portal is missing: {0} does not exist; build it with scripts/build-portal or set PORTAL_STATIC_DIR")]
     MissingPortal(String),
-    #[error("cannot set up texts: {0}")]
+    #[error("cannot set up texts or e-mails: {0}")]
     Sms(NotifyError),
     #[error(transparent)]
     Store(StoreError),

@@ -33,6 +33,30 @@ pub enum SmsProvider {
     Twilio,
 }
 
+/// Where e-mails go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailProvider {
+    /// The development outbox (`/dev/outbox`): nothing leaves the server.
+    #[default]
+    Outbox,
+    /// An SMTP server; needs the `smtp_*` keys.
+    Smtp,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same host or a private network only).
+    None,
+    /// Plain connection upgraded with STARTTLS before anything is sent (usually port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
 /// A secret from the configuration: never shown by `Debug`, so it cannot reach a log by accident.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -92,6 +116,22 @@ pub struct Config {
     pub twilio_messaging_service_sid: Option<String>,
     /// Twilio's API address; tests point it at a local server.
     pub twilio_api_base: String,
+    /// `outbox` (default) or `smtp`.
+    pub email_provider: EmailProvider,
+    /// The SMTP server's host name, with `email_provider = "smtp"`.
+    pub smtp_host: Option<String>,
+    /// The SMTP server's port (587 for STARTTLS, 465 for TLS, 25 for plain relays).
+    pub smtp_port: u16,
+    /// `none`, `starttls` (default) or `tls`.
+    pub smtp_tls: SmtpTls,
+    /// SMTP user name; without it no authentication is attempted.
+    pub smtp_username: Option<String>,
+    /// SMTP password, with `smtp_username`.
+    pub smtp_password: Option<Secret>,
+    /// The sender, e.g. `Lakeside Patient Portal <portal@example.com>`.
+    pub smtp_from: Option<String>,
+    /// Folder for stored files (documents); outside any served folder. Created when missing.
+    pub storage_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -113,6 +153,14 @@ impl Default for Config {
             twilio_from: None,
             twilio_messaging_service_sid: None,
             twilio_api_base: "https://api.twilio.com".into(),
+            email_provider: EmailProvider::Outbox,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: None,
+            storage_dir: PathBuf::from(".data/files"),
         }
     }
 }
@@ -140,6 +188,10 @@ pub enum ConfigError {
     SecretKeyMissing,
     #[error("sms_provider = \"twilio\" needs {0}; set it in the file or with {1}")]
     TwilioMissing(&'static str, &'static str),
+    #[error("email_provider = \"smtp\" needs {0}; set it in the file or with {1}")]
+    SmtpMissing(&'static str, &'static str),
+    #[error("smtp_from must be an e-mail address such as portal@example.com or \"Name <portal@example.com>\" (got {0:?}); set it in the file or with PORTAL_SMTP_FROM")]
+    SmtpFrom(String),
 }
 
 /// Every key, with the environment variable that overrides it.
@@ -169,6 +221,14 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "twilio_messaging_service_sid",
     ),
     ("PORTAL_TWILIO_API_BASE", "twilio_api_base"),
+    ("PORTAL_EMAIL_PROVIDER", "email_provider"),
+    ("PORTAL_SMTP_HOST", "smtp_host"),
+    ("PORTAL_SMTP_PORT", "smtp_port"),
+    ("PORTAL_SMTP_TLS", "smtp_tls"),
+    ("PORTAL_SMTP_USERNAME", "smtp_username"),
+    ("PORTAL_SMTP_PASSWORD", "smtp_password"),
+    ("PORTAL_SMTP_FROM", "smtp_from"),
+    ("PORTAL_STORAGE_DIR", "storage_dir"),
 ];
 
 /// Variables that start with `PORTAL_` but are read by the tests or scripts, not the server.
@@ -213,7 +273,7 @@ impl Config {
                 return Err(ConfigError::UnknownEnv { name, known });
             };
             let parsed = match *key {
-                "database_max_connections" | "sign_in_codes_per_ip_per_hour" => value
+                "database_max_connections" | "sign_in_codes_per_ip_per_hour" | "smtp_port" => value
                     .parse::<i64>()
                     .map(toml::Value::Integer)
                     .map_err(|_| ConfigError::Env {
@@ -281,6 +341,29 @@ impl Config {
                 return Err(ConfigError::TwilioMissing(
                     "twilio_from or twilio_messaging_service_sid",
                     "PORTAL_TWILIO_FROM or PORTAL_TWILIO_MESSAGING_SERVICE_SID",
+                ));
+            }
+        }
+        if self.email_provider == EmailProvider::Smtp {
+            let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+            if missing(&self.smtp_host) {
+                return Err(ConfigError::SmtpMissing("smtp_host", "PORTAL_SMTP_HOST"));
+            }
+            let Some(from) = self.smtp_from.as_deref().filter(|s| !s.trim().is_empty()) else {
+                return Err(ConfigError::SmtpMissing("smtp_from", "PORTAL_SMTP_FROM"));
+            };
+            if from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError::SmtpFrom(from.to_owned()));
+            }
+            if !missing(&self.smtp_username)
+                && self
+                    .smtp_password
+                    .as_ref()
+                    .is_none_or(|s| s.0.trim().is_empty())
+            {
+                return Err(ConfigError::SmtpMissing(
+                    "smtp_password (smtp_username is set)",
+                    "PORTAL_SMTP_PASSWORD",
                 ));
             }
         }
@@ -458,6 +541,66 @@ mod tests {
                 "{key} is not in portal.example.toml"
             );
         }
+    }
+
+    #[test]
+    fn smtp_needs_its_keys() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.email_provider, EmailProvider::Outbox);
+        let e = Config::load(None, env(&[("PORTAL_EMAIL_PROVIDER", "smtp")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTAL_SMTP_HOST"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[
+                ("PORTAL_EMAIL_PROVIDER", "smtp"),
+                ("PORTAL_SMTP_HOST", "mail.example.com"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PORTAL_SMTP_FROM"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[
+                ("PORTAL_EMAIL_PROVIDER", "smtp"),
+                ("PORTAL_SMTP_HOST", "mail.example.com"),
+                ("PORTAL_SMTP_FROM", "not an address"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PORTAL_SMTP_FROM"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[
+                ("PORTAL_EMAIL_PROVIDER", "smtp"),
+                ("PORTAL_SMTP_HOST", "mail.example.com"),
+                ("PORTAL_SMTP_FROM", "Portal <portal@example.com>"),
+                ("PORTAL_SMTP_USERNAME", "portal"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("PORTAL_SMTP_PASSWORD"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[
+                ("PORTAL_EMAIL_PROVIDER", "smtp"),
+                ("PORTAL_SMTP_HOST", "mail.example.com"),
+                ("PORTAL_SMTP_PORT", "465"),
+                ("PORTAL_SMTP_TLS", "tls"),
+                ("PORTAL_SMTP_FROM", "Portal <portal@example.com>"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.smtp_port, 465);
+        assert_eq!(c.smtp_tls, SmtpTls::Tls);
+        let e = Config::load(None, env(&[("PORTAL_SMTP_TLS", "ssl")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTAL_SMTP_TLS"), "{e}");
     }
 
     #[test]

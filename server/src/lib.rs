@@ -1,5 +1,6 @@
 //! The patient portal's server: JSON API, practice API and CLI, and the built portal.
 
+pub mod access_links;
 pub mod api;
 pub mod app;
 pub mod auth;

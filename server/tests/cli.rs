@@ -308,6 +308,20 @@ fn twilio_without_its_keys_is_one_clear_line() {
 }
 
 #[test]
+fn smtp_without_its_keys_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let line = one_line_error(&server(
+        &[
+            ("PORTAL_DATABASE_URL", &url),
+            ("PORTAL_EMAIL_PROVIDER", "smtp"),
+        ],
+        &["serve"],
+    ));
+    assert!(line.contains("PORTAL_SMTP_HOST"), "{line}");
+}
+
+#[test]
 fn seed_demo_refuses_production() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());

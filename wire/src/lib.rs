@@ -2,6 +2,7 @@
 //! of what people type (phone numbers, dates of birth, codes, names, messages), so both sides
 //! agree exactly.
 
+pub mod access_links;
 pub mod api;
 pub mod auth;
 pub mod code;
@@ -9,6 +10,7 @@ pub mod dob;
 pub mod messages;
 pub mod patients;
 pub mod phone;
+pub mod records;
 pub mod text;
 
 pub use code::{CodeError, OneTimeCode};

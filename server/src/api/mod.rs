@@ -1,5 +1,6 @@
 //! The JSON API under `/api/`, and its OpenAPI description built from the same handlers.
 
+pub mod access_links;
 pub mod auth;
 pub mod health;
 pub mod messages;
@@ -28,6 +29,7 @@ use crate::error::AppError;
         (name = "twilio", description = "Twilio webhooks"),
         (name = "patients", description = "The patients a signed-in account may act for (SPEC 3.2)"),
         (name = "patient", description = "Patient-scoped routes (`/api/patients/{id}/…`): signed in, linked, not locked and DOB-verified (SPEC 3.3); 404 when not linked"),
+        (name = "access_links", description = "Medical access links, patient side (SPEC 3.6): preview, then redeem"),
         (name = "practice", description = "Practice API (SPEC 4): token-authenticated"))
 )]
 struct ApiDoc;
@@ -52,6 +54,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(twilio::routes())
         .merge(patients::routes())
         .merge(messages::routes())
+        .merge(access_links::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

@@ -7,6 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use wire::access_links::AccessLink;
 use wire::api::{
     ApiError, AuditEntry, ContactLink, DobLockout, GuardianInput, Patient, PatientInput, Practice,
     PracticeInput,
@@ -37,6 +38,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(close_conversation))
         .routes(routes!(start_conversation))
         .routes(routes!(list_duplicates))
+        .routes(routes!(create_access_link, list_access_links))
+        .routes(routes!(revoke_access_link))
+        .routes(routes!(revoke_contact))
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -344,5 +348,67 @@ async fn list_duplicates(
 ) -> AppResult<Json<Vec<PossibleDuplicate>>> {
     Ok(Json(
         practice::conversations::duplicates(&s.store, &caller, &slug).await?,
+    ))
+}
+
+/// Creates a medical access link for the patient and e-mails it (with its four-word code) to the
+/// patient's address on file, in the patient's language. Valid 5 days, once. Neither the token
+/// nor the code is ever shown to the practice.
+#[utoipa::path(post, path = "/practice/practices/{slug}/patients/{patient_id}/access-links", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)),
+    responses((status = 201, body = AccessLink), (status = 401, body = ApiError), (status = 404, body = ApiError),
+        (status = 422, body = ApiError, description = "`email_missing` / `email_invalid` / `email_undeliverable` (field `email`): nothing sent or kept"),
+        (status = 503, body = ApiError, description = "`email_unavailable`")))]
+async fn create_access_link(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<(StatusCode, Json<AccessLink>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::access_links::create(&s, &caller, &slug, &id).await?),
+    ))
+}
+
+/// The patient's access links, newest first: `pending`, `used`, `expired` or `revoked`.
+#[utoipa::path(get, path = "/practice/practices/{slug}/patients/{patient_id}/access-links", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path)),
+    responses((status = 200, body = [AccessLink]), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn list_access_links(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<Vec<AccessLink>>> {
+    Ok(Json(
+        crate::access_links::list(&s, &caller, &slug, &id).await?,
+    ))
+}
+
+/// Revokes an access link before it is used (again: no change).
+#[utoipa::path(post, path = "/practice/practices/{slug}/access-links/{link_id}/revoke", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("link_id" = String, Path)),
+    responses((status = 200, body = AccessLink), (status = 401, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, body = ApiError, description = "`link_used`: revoke the contact link instead")))]
+async fn revoke_access_link(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Json<AccessLink>> {
+    Ok(Json(
+        crate::access_links::revoke(&s, &caller, &slug, &id).await?,
+    ))
+}
+
+/// Revokes a contact link (`self`, `guardian` or `linked`): that account loses access at once.
+#[utoipa::path(post, path = "/practice/practices/{slug}/patients/{patient_id}/contacts/{contact_id}/revoke", tag = "practice", security(("practice_token" = [])),
+    params(("slug" = String, Path), ("patient_id" = String, Path), ("contact_id" = String, Path)),
+    responses((status = 200, body = ContactLink), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn revoke_contact(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((slug, patient, contact)): Path<(String, String, String)>,
+) -> AppResult<Json<ContactLink>> {
+    Ok(Json(
+        crate::access_links::revoke_contact(&s, &caller, &slug, &patient, &contact).await?,
     ))
 }

@@ -1,7 +1,8 @@
-//! Texts and e-mails leave through one interface: the development outbox, or Twilio for texts
-//! (`sms_provider`). The SMTP sender plugs in behind the same trait.
+//! Texts and e-mails leave through one interface: the development outbox, Twilio for texts
+//! (`sms_provider`), SMTP for e-mails (`email_provider`).
 
 pub mod outbox;
+pub mod smtp;
 pub mod twilio;
 
 use std::future::Future;
@@ -59,7 +60,7 @@ impl Notifier {
         }
     }
 
-    /// Texts through the configured `sms_provider`; e-mails through the outbox until SMTP lands.
+    /// Texts through the configured `sms_provider`, e-mails through the configured `email_provider`.
     pub fn from_config(
         config: &crate::config::Config,
         store: crate::store::Store,
@@ -67,6 +68,9 @@ impl Notifier {
         let mut notifier = Notifier::outbox(store);
         if config.sms_provider == crate::config::SmsProvider::Twilio {
             notifier.sms = Arc::new(twilio::TwilioSender::from_config(config)?);
+        }
+        if config.email_provider == crate::config::EmailProvider::Smtp {
+            notifier.email = Arc::new(smtp::SmtpSender::from_config(config)?);
         }
         Ok(notifier)
     }

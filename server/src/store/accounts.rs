@@ -95,6 +95,33 @@ pub async fn set_link_status(
     Ok(())
 }
 
+/// Gives a revoked link a new relationship and status (a record linked again), with no
+/// verification left from before.
+pub async fn relink(
+    tx: &mut Transaction<'_, Any>,
+    link_id: &str,
+    relationship: &str,
+    status: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE contact_links SET relationship = $2, status = $3, dob_verified_at = NULL,
+             dob_failed_attempts = 0, dob_first_failed_at = NULL, locked_at = NULL,
+             locked_until = NULL, updated_at = $4
+         WHERE id = $1",
+    )
+    .bind(link_id)
+    .bind(relationship)
+    .bind(status)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM dob_verifications WHERE link_id = $1")
+        .bind(link_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Makes the account with `phone` the patient's `self` contact, revoking a previous `self` link
 /// to another number. `None` removes the patient's own number.
 pub async fn set_self_phone(

@@ -5,6 +5,7 @@
 //! Unix milliseconds and ids as TEXT. Only the migrations differ per database, because DDL does
 //! (`migrations/sqlite`, `migrations/postgres`). The same store tests run on both.
 
+pub mod access_links;
 pub mod accounts;
 pub mod audit;
 pub mod conversations;

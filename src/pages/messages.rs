@@ -277,27 +277,33 @@ pub fn Conversation(id: String) -> impl IntoView {
     let stored_as = format!("portal.msg.{id}");
     // What this tab kept: the draft, and messages not confirmed (shown as not sent: their
     // request was lost with the page).
-    let (kept, unsent): (String, Vec<(String, String)>) = storage()
+    // Kept as a JSON array of strings, the draft then each key and text, written and read by
+    // the browser's `JSON` (no serde code for it in the WebAssembly).
+    let kept = storage()
         .and_then(|s| s.get_item(&stored_as).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default();
-    let draft = RwSignal::new(kept);
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .filter(|kept| kept.is_array())
+        .map(|kept| js_sys::Array::from(&kept));
+    let mut kept = kept
+        .iter()
+        .flat_map(|a| a.iter())
+        .map(|v| v.as_string().unwrap_or_default());
+    let draft = RwSignal::new(kept.next().unwrap_or_default());
+    let mut unsent = Vec::new();
+    while let (Some(key), Some(body)) = (kept.next(), kept.next()) {
+        unsent.push(Unsent {
+            key,
+            body,
+            sending: false,
+        });
+    }
     let talk = Talk {
         id: StoredValue::new(id.clone()),
         session: use_session(),
         current,
         locale,
         messages: RwSignal::new(Vec::new()),
-        unsent: RwSignal::new(
-            unsent
-                .into_iter()
-                .map(|(key, body)| Unsent {
-                    key,
-                    body,
-                    sending: false,
-                })
-                .collect(),
-        ),
+        unsent: RwSignal::new(unsent),
         seen: StoredValue::new((0, 0, 0, false)),
         announce: RwSignal::new(String::new()),
         go: RwSignal::new(None),
@@ -322,11 +328,15 @@ pub fn Conversation(id: String) -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let unsent: Vec<(String, String)> = talk
-            .unsent
-            .with(|u| u.iter().map(|u| (u.key.clone(), u.body.clone())).collect());
-        let json = serde_json::to_string(&(draft.get(), unsent)).unwrap_or_default();
-        if let Some(s) = storage() {
+        let kept = js_sys::Array::of1(&draft.get().into());
+        talk.unsent.with(|list| {
+            for u in list {
+                kept.push(&u.key.as_str().into());
+                kept.push(&u.body.as_str().into());
+            }
+        });
+        let json = js_sys::JSON::stringify(&kept).map(String::from);
+        if let (Some(s), Ok(json)) = (storage(), json) {
             let _ = s.set_item(&stored_as, &json);
         }
     });

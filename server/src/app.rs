@@ -24,6 +24,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The key of the sign-in codes' keyed hashes (`secret_key`, or the development key).
     pub code_key: Arc<[u8]>,
+    /// Stored files (documents), under `storage_dir`.
+    pub storage: crate::storage::Storage,
 }
 
 impl AppState {
@@ -41,7 +43,10 @@ impl AppState {
                 .into_bytes()
                 .into(),
         };
+        let storage =
+            crate::storage::Storage::local(&config.storage_dir).map_err(ServeError::Storage)?;
         Ok(AppState {
+            storage,
             store,
             notifier,
             config: Arc::new(config),
@@ -84,6 +89,8 @@ pub enum ServeError {
     MissingPortal(String),
     #[error("cannot set up texts or e-mails: {0}")]
     Sms(NotifyError),
+    #[error("cannot use storage_dir for files: {0}; check PORTAL_STORAGE_DIR")]
+    Storage(crate::storage::StorageError),
     #[error(transparent)]
     Store(StoreError),
     #[error("the server stopped: {0}")]

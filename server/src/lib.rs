@@ -13,5 +13,6 @@ pub mod patients;
 pub mod practice;
 pub mod secrets;
 pub mod seed;
+pub mod storage;
 pub mod store;
 pub mod web;

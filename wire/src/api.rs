@@ -124,6 +124,9 @@ pub struct Patient {
     pub email: Option<String>,
     pub preferred_language: Language,
     pub external_id: Option<String>,
+    /// The postal address (the patient side may update it, SPEC 3.7.2).
+    #[serde(default)]
+    pub address: crate::records::Address,
 }
 
 /// A guardian (parent, legally authorized representative) who may act for a patient.
@@ -186,6 +189,10 @@ pub struct AuditEntry {
     pub action: String,
     /// The client's address as the server saw it.
     pub client_addr: Option<String>,
+    /// What the action touched, e.g. for `profile.update` the changed fields
+    /// (`fields: address.zip, email`), never their values.
+    #[serde(default)]
+    pub detail: Option<String>,
 }
 
 /// A contact link locked by wrong dates of birth (SPEC 3.3.2), for the practice.

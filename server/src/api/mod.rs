@@ -6,6 +6,7 @@ pub mod health;
 pub mod messages;
 pub mod patients;
 pub mod practice;
+pub mod records;
 pub mod twilio;
 
 use axum::http::{header, HeaderValue};
@@ -55,6 +56,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(patients::routes())
         .merge(messages::routes())
         .merge(access_links::routes())
+        .merge(records::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

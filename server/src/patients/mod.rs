@@ -5,6 +5,7 @@
 pub mod dependents;
 mod gate;
 pub mod messages;
+pub mod records;
 mod verify;
 
 pub use gate::{PatientAccess, PatientPeek};

@@ -36,6 +36,7 @@ pub async fn for_patient(
             actor_id: row.actor_id,
             action: row.action,
             client_addr: row.client_addr,
+            detail: row.detail,
         })
         .collect())
 }

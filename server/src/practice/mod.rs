@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod guardians;
 pub mod patients;
 pub mod practices;
+pub mod records;
 pub(crate) mod validate;
 
 use crate::error::{AppError, AppResult};

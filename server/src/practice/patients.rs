@@ -21,6 +21,13 @@ pub fn to_wire(row: PatientRow, practice_slug: &str) -> Patient {
         last_name: row.last_name,
         email: row.email,
         external_id: row.external_id,
+        address: wire::records::Address {
+            line1: row.address_line1,
+            line2: row.address_line2,
+            city: row.city,
+            state: row.state,
+            zip: row.zip,
+        },
     }
 }
 

@@ -42,6 +42,7 @@ pub struct AuditRow {
     pub patient_id: Option<String>,
     pub action: String,
     pub client_addr: Option<String>,
+    pub detail: Option<String>,
 }
 
 pub async fn record(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>) -> Result<()> {
@@ -50,10 +51,20 @@ pub async fn record(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>) -> Result
 
 /// Records the event at `at` (the server clock's time: the patient side passes `AppState.clock`).
 pub async fn record_at(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>, at: i64) -> Result<()> {
+    record_with_detail(tx, e, at, None).await
+}
+
+/// Records the event with what it touched (e.g. the names of the changed fields, never values).
+pub async fn record_with_detail(
+    tx: &mut Transaction<'_, Any>,
+    e: &AuditEvent<'_>,
+    at: i64,
+    detail: Option<&str>,
+) -> Result<()> {
     let (kind, id) = e.actor.parts();
     sqlx::query(
-        "INSERT INTO audit_events (at, actor_kind, actor_id, practice_id, patient_id, action, client_addr)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_events (at, actor_kind, actor_id, practice_id, patient_id, action, client_addr, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(at)
     .bind(kind)
@@ -62,6 +73,7 @@ pub async fn record_at(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>, at: i6
     .bind(e.patient_id)
     .bind(e.action)
     .bind(e.client_addr)
+    .bind(detail)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -70,7 +82,7 @@ pub async fn record_at(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>, at: i6
 impl Store {
     pub async fn audit_for_patient(&self, patient_id: &str) -> Result<Vec<AuditRow>> {
         Ok(sqlx::query_as(
-            "SELECT at, actor_kind, actor_id, practice_id, patient_id, action, client_addr
+            "SELECT at, actor_kind, actor_id, practice_id, patient_id, action, client_addr, detail
              FROM audit_events WHERE patient_id = $1 ORDER BY id",
         )
         .bind(patient_id)

@@ -183,6 +183,17 @@ impl Store {
         .await?)
     }
 
+    /// Every link of the account (not revoked), by practice then patient name.
+    pub async fn all_links(&self, account_id: &str) -> Result<Vec<LinkContext>> {
+        Ok(sqlx::query_as(&format!(
+            "{CONTEXT} WHERE l.account_id = $1 AND l.status <> 'revoked'
+             ORDER BY pr.name, pr.id, p.first_name, p.last_name, p.id"
+        ))
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// The account's links (not revoked) at the practice with this slug.
     pub async fn links_at_practice(
         &self,

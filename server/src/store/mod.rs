@@ -13,6 +13,7 @@ pub mod links;
 pub mod outbox;
 pub mod patients;
 pub mod practices;
+pub mod records;
 pub mod sessions;
 pub mod sign_in;
 pub mod tokens;

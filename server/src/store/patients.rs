@@ -12,6 +12,11 @@ pub struct PatientRow {
     pub email: Option<String>,
     pub preferred_language: String,
     pub external_id: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
 }
 
 pub struct PatientFields<'a> {
@@ -25,7 +30,8 @@ pub struct PatientFields<'a> {
 }
 
 const COLUMNS: &str =
-    "id, practice_id, first_name, last_name, dob, mobile_phone, email, preferred_language, external_id";
+    "id, practice_id, first_name, last_name, dob, mobile_phone, email, preferred_language, external_id,
+     address_line1, address_line2, city, state, zip";
 
 impl Store {
     pub async fn patient_in_practice(
@@ -219,4 +225,39 @@ pub async fn lock_account(
     .bind(account_id)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// The demographics an account may change (SPEC 3.7.2), all at once.
+pub struct ProfileFields<'a> {
+    pub address_line1: Option<&'a str>,
+    pub address_line2: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub zip: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub preferred_language: &'a str,
+}
+
+pub async fn update_profile(
+    tx: &mut Transaction<'_, Any>,
+    patient_id: &str,
+    p: &ProfileFields<'_>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE patients SET address_line1 = $2, address_line2 = $3, city = $4, state = $5, zip = $6,
+             email = $7, preferred_language = $8, updated_at = $9 WHERE id = $1",
+    )
+    .bind(patient_id)
+    .bind(p.address_line1)
+    .bind(p.address_line2)
+    .bind(p.city)
+    .bind(p.state)
+    .bind(p.zip)
+    .bind(p.email)
+    .bind(p.preferred_language)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

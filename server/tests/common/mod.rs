@@ -89,6 +89,7 @@ pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database(db, dir.path()).await,
         static_dir: dist,
+        storage_dir: dir.path().join("files"),
         ..Config::default()
     };
     adjust(&mut config);

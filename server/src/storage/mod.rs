@@ -1,0 +1,180 @@
+//! Stored files (documents now, uploads later) on the `object_store` crate: a local folder
+//! (`storage_dir`, outside any served folder) under random keys. The interface is three calls:
+//! put a stream with a size limit, get a stream, delete.
+//!
+//! A put goes through a multipart upload: bytes are written to a staging file as they arrive and
+//! the object appears only when the upload completes, so a half-received file is never visible;
+//! an upload over the limit is aborted and leaves nothing behind. Memory does not grow with the
+//! file's size. (S3-compatible stores: the crate's `aws` feature would plug in here, but it pulls a
+//! second HTTP stack and a C crypto library into the build, so it is not compiled in yet.)
+
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the file is empty")]
+    Empty,
+    #[error("the upload was interrupted: {0}")]
+    Body(String),
+    #[error("no such stored file")]
+    NotFound,
+    #[error("file storage failed: {0}")]
+    Backend(String),
+}
+
+impl From<object_store::Error> for StorageError {
+    fn from(e: object_store::Error) -> Self {
+        match e {
+            object_store::Error::NotFound { .. } => StorageError::NotFound,
+            other => StorageError::Backend(other.to_string()),
+        }
+    }
+}
+
+/// What a completed put stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub key: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl Storage {
+    /// Files under `dir` (created when missing).
+    pub fn local(dir: &std::path::Path) -> Result<Storage, StorageError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StorageError::Backend(format!("cannot create {}: {e}", dir.display())))?;
+        let fs = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
+        Ok(Storage {
+            inner: Arc::new(fs),
+        })
+    }
+
+    /// Stores the stream under a new random key, refusing more than `limit` bytes.
+    pub async fn put<S, E>(&self, mut body: S, limit: u64) -> Result<Stored, StorageError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
+        E: std::fmt::Display,
+    {
+        let key = crate::secrets::random_token(24);
+        let path = ObjectPath::from(key.as_str());
+        let upload = self.inner.put_multipart(&path).await?;
+        let mut writer = WriteMultipart::new(upload);
+        let mut size: u64 = 0;
+        let mut hash = Sha256::new();
+        let failure = loop {
+            match body.next().await {
+                None => break None,
+                Some(Err(e)) => break Some(StorageError::Body(e.to_string())),
+                Some(Ok(chunk)) => {
+                    size += chunk.len() as u64;
+                    if size > limit {
+                        break Some(StorageError::TooLarge { limit });
+                    }
+                    hash.update(&chunk);
+                    if let Err(e) = writer.wait_for_capacity(4).await {
+                        break Some(e.into());
+                    }
+                    writer.write(&chunk);
+                }
+            }
+        };
+        let failure = failure.or((size == 0).then_some(StorageError::Empty));
+        if let Some(error) = failure {
+            let _ = writer.abort().await;
+            return Err(error);
+        }
+        writer.finish().await?;
+        Ok(Stored {
+            key,
+            size,
+            sha256: hash.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        })
+    }
+
+    /// The stored file as a stream of bytes.
+    pub async fn get(
+        &self,
+        key: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
+        let result = self.inner.get(&ObjectPath::from(key)).await?;
+        Ok(result
+            .into_stream()
+            .map(|r| r.map_err(StorageError::from))
+            .boxed())
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match self.inner.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(parts: Vec<&'static [u8]>) -> impl Stream<Item = Result<Bytes, String>> + Unpin {
+        futures_util::stream::iter(parts.into_iter().map(|p| Ok(Bytes::from_static(p))))
+    }
+
+    #[tokio::test]
+    async fn put_get_delete_and_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::local(&dir.path().join("files")).unwrap();
+        let stored = storage
+            .put(chunks(vec![b"hello ", b"world"]), 100)
+            .await
+            .unwrap();
+        assert_eq!(stored.size, 11);
+        assert_eq!(stored.sha256, crate::secrets::sha256_hex("hello world"));
+        let mut bytes = Vec::new();
+        let mut stream = storage.get(&stored.key).await.unwrap();
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk.unwrap());
+        }
+        assert_eq!(bytes, b"hello world");
+        storage.delete(&stored.key).await.unwrap();
+        assert!(matches!(
+            storage.get(&stored.key).await.err(),
+            Some(StorageError::NotFound)
+        ));
+
+        let too_big = storage.put(chunks(vec![b"0123456789", b"x"]), 10).await;
+        assert!(matches!(too_big, Err(StorageError::TooLarge { limit: 10 })));
+        let empty = storage.put(chunks(vec![]), 10).await;
+        assert!(matches!(empty, Err(StorageError::Empty)));
+        // Nothing is left behind by the refused uploads.
+        let left: Vec<_> = walk(&dir.path().join("files"));
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+}

@@ -64,6 +64,149 @@ pub enum Command {
         #[arg(long)]
         practice: String,
     },
+    /// Medical access links: e-mail one to a patient's address on file, list them, revoke one.
+    #[command(subcommand, name = "access-link")]
+    AccessLink(AccessLinkCommand),
+    /// Revoke a contact link (self, guardian or linked) of a patient: that account loses access at once.
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Publish record items for a patient: appointments, treatment plans, forms, documents.
+    #[command(subcommand)]
+    Record(RecordCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccessLinkCommand {
+    /// Create a link (valid 5 days, once) and e-mail it with its four-word code to the patient's
+    /// address on file, in the patient's language. Prints the link's status, never its token.
+    Create {
+        #[arg(long)]
+        practice: String,
+        /// The patient's id.
+        #[arg(long)]
+        patient: String,
+    },
+    /// The patient's links as JSON, newest first: pending, used, expired or revoked.
+    List {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+    },
+    /// Revoke a link before it is used.
+    Revoke {
+        #[arg(long)]
+        practice: String,
+        /// The link's id (from `access-link list`).
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ContactCommand {
+    /// Revoke the contact link with this id (from `guardian list`).
+    Revoke {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordCommand {
+    /// Publish an appointment (the same --external-id again updates it).
+    Appointment {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+        /// RFC 3339 with an offset, e.g. 2026-03-02T15:30:00-06:00.
+        #[arg(long)]
+        starts_at: String,
+        /// Minutes, 5 to 480.
+        #[arg(long, default_value_t = 30)]
+        duration: u32,
+        #[arg(long)]
+        location: String,
+        /// The clinician or service, e.g. "Dr. Ann Lee".
+        #[arg(long = "with")]
+        with_whom: String,
+        #[arg(long, default_value = "scheduled", value_parser = ["scheduled", "confirmed", "cancelled", "completed", "no_show"])]
+        status: String,
+        #[arg(long)]
+        external_id: Option<String>,
+    },
+    /// Publish a treatment plan (the same --external-id again updates it).
+    Plan {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        title: String,
+        /// Plain text.
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        external_id: Option<String>,
+    },
+    /// Assign a form (the same --external-id again updates it).
+    Form {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "assigned", value_parser = ["assigned", "in_progress", "completed"])]
+        status: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        external_id: Option<String>,
+    },
+    /// Publish a document from a file (at most 10 MB: PDF, JPEG, PNG, GIF, WebP, HEIC, text).
+    Document {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        title: String,
+        /// The document's date, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Default: from the file's extension.
+        #[arg(long)]
+        content_type: Option<String>,
+    },
+}
+
+/// The content type for a document file's extension.
+pub fn content_type_for(path: &std::path::Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => "application/pdf",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("heic") => "image/heic",
+        Some("heif") => "image/heif",
+        Some("txt") => "text/plain",
+        _ => "application/octet-stream",
+    }
 }
 
 #[derive(Subcommand, Debug)]

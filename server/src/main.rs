@@ -3,8 +3,8 @@
 use clap::Parser;
 use portal_server::app::{self, AppState, ServeError};
 use portal_server::cli::{
-    self, Cli, Command, ConversationsCommand, GuardianCommand, InputError, PatientCommand,
-    PracticeCommand, TokenCommand,
+    self, AccessLinkCommand, Cli, Command, ContactCommand, ConversationsCommand, GuardianCommand,
+    InputError, PatientCommand, PracticeCommand, RecordCommand, TokenCommand,
 };
 use portal_server::clock::Clock;
 use portal_server::config::{Config, ConfigError, SmsProvider};
@@ -110,6 +110,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 return Err(Failure::Refused("seed-demo only runs in development mode: it would put made-up people in a real database"));
             }
             seed::seed(&store).await?;
+            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
+            seed::seed_records(&state).await?;
             print!("{}", seed::table());
         }
         Command::Practice(PracticeCommand::List) => print(serde_json::json!(
@@ -241,6 +243,39 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Duplicates { practice } => print(serde_json::json!(
             practice::conversations::duplicates(&store, &caller, &practice).await?
         )),
+        Command::AccessLink(command) => {
+            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
+            let value = match command {
+                AccessLinkCommand::Create { practice, patient } => serde_json::json!(
+                    portal_server::access_links::create(&state, &caller, &practice, &patient)
+                        .await?
+                ),
+                AccessLinkCommand::List { practice, patient } => serde_json::json!(
+                    portal_server::access_links::list(&state, &caller, &practice, &patient).await?
+                ),
+                AccessLinkCommand::Revoke { practice, id } => serde_json::json!(
+                    portal_server::access_links::revoke(&state, &caller, &practice, &id).await?
+                ),
+            };
+            print(value);
+        }
+        Command::Contact(ContactCommand::Revoke {
+            practice,
+            patient,
+            id,
+        }) => {
+            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
+            print(serde_json::json!(
+                portal_server::access_links::revoke_contact(
+                    &state, &caller, &practice, &patient, &id
+                )
+                .await?
+            ));
+        }
+        Command::Record(command) => {
+            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
+            run_record(&state, &caller, command, print).await?;
+        }
         Command::Token(TokenCommand::Revoke { id }) => {
             if !store.revoke_token(&id).await? {
                 return Err(Failure::App(format!("no active token with id {id}")));
@@ -249,5 +284,123 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     store.close().await;
+    Ok(())
+}
+
+async fn run_record(
+    state: &AppState,
+    caller: &Caller,
+    command: RecordCommand,
+    print: impl Fn(serde_json::Value),
+) -> Result<(), Failure> {
+    use wire::records::{
+        AppointmentInput, AppointmentStatus, FormInput, FormStatus, TreatmentPlanInput,
+    };
+    let id = match command {
+        RecordCommand::Appointment {
+            practice,
+            patient,
+            starts_at,
+            duration,
+            location,
+            with_whom,
+            status,
+            external_id,
+        } => {
+            practice::records::publish_appointment(
+                state,
+                caller,
+                &practice,
+                &patient,
+                &AppointmentInput {
+                    starts_at,
+                    duration_minutes: duration,
+                    location,
+                    with_whom,
+                    status: AppointmentStatus::from_code(&status),
+                    external_id,
+                },
+            )
+            .await?
+        }
+        RecordCommand::Plan {
+            practice,
+            patient,
+            title,
+            body,
+            external_id,
+        } => {
+            practice::records::publish_plan(
+                state,
+                caller,
+                &practice,
+                &patient,
+                &TreatmentPlanInput {
+                    title,
+                    body,
+                    external_id,
+                },
+            )
+            .await?
+        }
+        RecordCommand::Form {
+            practice,
+            patient,
+            title,
+            status,
+            due,
+            external_id,
+        } => {
+            practice::records::publish_form(
+                state,
+                caller,
+                &practice,
+                &patient,
+                &FormInput {
+                    title,
+                    status: FormStatus::from_code(&status),
+                    due_date: due,
+                    external_id,
+                },
+            )
+            .await?
+        }
+        RecordCommand::Document {
+            practice,
+            patient,
+            title,
+            date,
+            file,
+            content_type,
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::App(format!("cannot read {}: {e}", file.display())))?;
+            let file_name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let content_type =
+                content_type.unwrap_or_else(|| cli::content_type_for(&file).to_owned());
+            let stream =
+                futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
+            let document = practice::records::publish_document(
+                state,
+                caller,
+                &practice,
+                &patient,
+                &practice::records::DocumentMeta {
+                    title: &title,
+                    date: &date,
+                    file_name: &file_name,
+                    content_type: &content_type,
+                },
+                stream,
+            )
+            .await?;
+            print(serde_json::json!(document));
+            return Ok(());
+        }
+    };
+    print(serde_json::json!({ "id": id }));
     Ok(())
 }

@@ -29,7 +29,11 @@ fn one_line_error(out: &Output) -> String {
 async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
     let dir = tempfile::tempdir().unwrap();
     let url = common::fresh_database(db, dir.path()).await;
-    let env = [("PORTAL_DATABASE_URL", url.as_str())];
+    let files = dir.path().join("files").display().to_string();
+    let env = [
+        ("PORTAL_DATABASE_URL", url.as_str()),
+        ("PORTAL_STORAGE_DIR", files.as_str()),
+    ];
     let first = server(&env, &["seed-demo"]);
     assert!(
         first.status.success(),
@@ -94,6 +98,24 @@ async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
         ),
         ("practice", 1)
     );
+    // Record items for the demo people, once however often the demo is seeded; the children's
+    // e-mail on file is the family's.
+    assert_eq!(lily.email.as_deref(), Some("carter.family@example.com"));
+    let robert = store
+        .patient_by_external_id(&lakeside.id, "demo-robert-kim")
+        .await
+        .unwrap()
+        .unwrap();
+    let appointments = store.appointments(&robert.id).await.unwrap();
+    assert_eq!(appointments.len(), 2);
+    let now = chrono::Utc::now().timestamp_millis();
+    assert!(appointments.iter().any(|a| a.starts_at > now));
+    assert!(appointments.iter().any(|a| a.starts_at < now));
+    assert_eq!(store.plans(&robert.id).await.unwrap().len(), 1);
+    assert_eq!(store.forms(&maria.id).await.unwrap().len(), 2);
+    let documents = store.documents(&robert.id).await.unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0].content_type, "application/pdf");
     // Riverbend asks for a dependent's sex; Lakeside does not.
     let riverbend = store.practice_by_slug("riverbend").await.unwrap().unwrap();
     assert_eq!(
@@ -102,10 +124,171 @@ async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
     );
 }
 
+async fn access_links_and_records_from_the_command_line(db: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::fresh_database(db, dir.path()).await;
+    let files = dir.path().join("files").display().to_string();
+    let env = [
+        ("PORTAL_DATABASE_URL", url.as_str()),
+        ("PORTAL_STORAGE_DIR", files.as_str()),
+    ];
+    let json = |args: &[&str]| {
+        let out = server(&env, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert!(server(&env, &["seed-demo"]).status.success());
+    let store = portal_server::store::Store::connect(&url, 2).await.unwrap();
+    let lakeside = store.practice_by_slug("lakeside").await.unwrap().unwrap();
+    let lily = store
+        .patient_by_external_id(&lakeside.id, "demo-lily-carter")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let link = json(&[
+        "access-link",
+        "create",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &lily,
+    ]);
+    assert_eq!(link["status"], "pending");
+    assert_eq!(link["sent_to"], "carter.family@example.com");
+    let mails: Vec<_> = store
+        .list_outbox(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.channel == "email")
+        .collect();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].body.contains("/link/"));
+    assert!(!mails[0].body.contains("2016"), "no date of birth");
+    let id = link["id"].as_str().unwrap();
+    let revoked = json(&[
+        "access-link",
+        "revoke",
+        "--practice",
+        "lakeside",
+        "--id",
+        id,
+    ]);
+    assert_eq!(revoked["status"], "revoked");
+    let list = json(&[
+        "access-link",
+        "list",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &lily,
+    ]);
+    assert_eq!(list[0]["status"], "revoked");
+    let maria = store
+        .patient_by_external_id(&lakeside.id, "demo-maria-lopez")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    json(&[
+        "record",
+        "appointment",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &maria,
+        "--starts-at",
+        "2030-03-02T15:30:00-06:00",
+        "--duration",
+        "20",
+        "--location",
+        "Room 9",
+        "--with",
+        "Dr. Test",
+    ]);
+    json(&[
+        "record",
+        "plan",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &maria,
+        "--title",
+        "Plan",
+        "--body",
+        "Rest.",
+    ]);
+    json(&[
+        "record",
+        "form",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &maria,
+        "--title",
+        "Form",
+        "--due",
+        "2030-01-01",
+    ]);
+    let pdf = dir.path().join("note.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 test").unwrap();
+    let doc = json(&[
+        "record",
+        "document",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &maria,
+        "--title",
+        "Note",
+        "--date",
+        "2026-01-02",
+        "--file",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(doc["file_name"], "note.pdf");
+    assert_eq!(doc["content_type"], "application/pdf");
+    assert!(store
+        .appointments(&maria)
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.with_whom == "Dr. Test"));
+    let contacts = json(&[
+        "guardian",
+        "list",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &lily,
+    ]);
+    let contact = contacts[0]["id"].as_str().unwrap();
+    let revoked = json(&[
+        "contact",
+        "revoke",
+        "--practice",
+        "lakeside",
+        "--patient",
+        &lily,
+        "--id",
+        contact,
+    ]);
+    assert_eq!(revoked["status"], "revoked");
+}
+
 async fn practice_operations_from_the_command_line(db: Db) {
     let dir = tempfile::tempdir().unwrap();
     let url = common::fresh_database(db, dir.path()).await;
-    let env = [("PORTAL_DATABASE_URL", url.as_str())];
+    let files = dir.path().join("files").display().to_string();
+    let env = [
+        ("PORTAL_DATABASE_URL", url.as_str()),
+        ("PORTAL_STORAGE_DIR", files.as_str()),
+    ];
     let ok = |args: &[&str]| {
         let out = server(&env, args);
         assert!(
@@ -192,6 +375,7 @@ async fn practice_operations_from_the_command_line(db: Db) {
 
 on_both_databases!(
     seed_demo_is_idempotent_and_prints_the_people,
+    access_links_and_records_from_the_command_line,
     practice_operations_from_the_command_line
 );
 
@@ -345,6 +529,9 @@ fn help_documents_each_subcommand() {
         "patient",
         "guardian",
         "token",
+        "access-link",
+        "contact",
+        "record",
     ] {
         assert!(help.contains(sub), "{sub} missing from --help:\n{help}");
     }

@@ -1,6 +1,7 @@
 //! The SMTP sender against a small SMTP server in the test that really receives the message
 //! (plain TCP, with and without AUTH), and the answers it turns into errors.
 
+mod common;
 use portal_server::config::{Config, EmailProvider, Secret, SmtpTls};
 use portal_server::notify::smtp::SmtpSender;
 use portal_server::notify::{Message, NotifyError, Sender};
@@ -227,4 +228,77 @@ async fn refusals_and_an_unreachable_server_are_told_apart() {
         .await
         .unwrap_err();
     assert!(matches!(down, NotifyError::Unavailable(_)), "{down:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
+    let (port, seen) = start_listener().await;
+    let app = common::spawn_with(common::Db::Sqlite, |c| {
+        c.email_provider = EmailProvider::Smtp;
+        c.smtp_host = Some("127.0.0.1".into());
+        c.smtp_port = port;
+        c.smtp_tls = SmtpTls::None;
+        c.smtp_from = Some("Oak Portal <portal@oak.example>".into());
+        c.public_url = "https://portal.example.com".into();
+    })
+    .await;
+    common::people::family(&app).await;
+    let ana = common::people::patient(
+        &app,
+        "oak",
+        serde_json::json!({"first_name": "Ana", "last_name": "Diaz", "dob": "2012-05-01",
+            "email": "ana.diaz@example.com", "preferred_language": "es"}),
+    )
+    .await;
+    let token = app.token(Some("oak")).await;
+    let (status, link) = common::people::practice_call(
+        &app,
+        "post",
+        &format!("/api/practice/practices/oak/patients/{ana}/access-links"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{link}");
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0]
+        .commands
+        .iter()
+        .any(|c| c == "RCPT TO:<ana.diaz@example.com>"));
+    let data = unfold(&seen[0].data);
+    assert!(data.contains("Hola Ana"), "{data}");
+    assert!(data.contains("Oak Family Medicine"), "{data}");
+    assert!(data.contains("https://portal.example.com/link/"), "{data}");
+    assert!(!data.contains("2012"), "no date of birth: {data}");
+    // Nothing went to the development outbox.
+    assert!(app.store.list_outbox(10).await.unwrap().is_empty());
+
+    // A refused recipient: the practice is told, and the link does not work.
+    let bad = common::people::patient(
+        &app,
+        "oak",
+        serde_json::json!({"first_name": "Bo", "last_name": "Ng", "dob": "2010-01-01",
+            "email": "bo@refuse.example"}),
+    )
+    .await;
+    let (status, answer) = common::people::practice_call(
+        &app,
+        "post",
+        &format!("/api/practice/practices/oak/patients/{bad}/access-links"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"], "email_undeliverable");
+    let (_, links) = common::people::practice_call(
+        &app,
+        "get",
+        &format!("/api/practice/practices/oak/patients/{bad}/access-links"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(links[0]["status"], "revoked");
 }

@@ -12,7 +12,11 @@ use crate::{
     session::{IdleWarning, Session, SessionState},
 };
 use leptos::prelude::*;
-use leptos_router::{components::Router, hooks::use_location};
+use leptos_router::{
+    components::Router,
+    hooks::use_location,
+    location::{BrowserUrl, LocationProvider},
+};
 use wasm_bindgen::JsCast;
 
 /// The whole portal.
@@ -49,6 +53,7 @@ pub fn App() -> impl IntoView {
 fn Frame() -> impl IntoView {
     let main_ref = NodeRef::<leptos::html::Main>::new();
     let location = use_location();
+    let browser_url = use_context::<BrowserUrl>();
     focus_heading_on_navigation();
 
     // The router would turn `#main` into a navigation that scrolls but leaves focus where
@@ -66,7 +71,16 @@ fn Frame() -> impl IntoView {
         <Header />
         <main id="main" tabindex="-1" node_ref=main_ref>
             <ErrorBoundary fallback=|_| view! { <ErrorPage /> }>
-                {move || page(&location.pathname.get())}
+                {move || {
+                    let view = page(&location.pathname.get());
+                    // A followed link changes the address bar only once the router is told the
+                    // new page is ready (`<Routes>` would say so); without it the bar kept the
+                    // old address, so a reload or a bookmark opened the page before.
+                    if let Some(url) = browser_url.clone() {
+                        request_animation_frame(move || url.ready_to_complete());
+                    }
+                    view
+                }}
             </ErrorBoundary>
         </main>
         <IdleWarning />

@@ -400,6 +400,13 @@ fn Verify(id: String) -> impl IntoView {
                         p.verified = true;
                         p.status = LinkStatus::Active;
                     });
+                    // An activated guardian may now add dependents here: the session's
+                    // practices say so (`can_add_dependents`).
+                    if pending {
+                        if let Ok(info) = api::session().await {
+                            session.signed_in(info);
+                        }
+                    }
                     return navigate(&format!("/patients/{id}"), replace());
                 }
                 Err(error) => error,

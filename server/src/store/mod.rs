@@ -197,9 +197,15 @@ pub fn rfc3339(ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// A random identifier: 128 bits, URL-safe, no structure to guess from.
+/// A random identifier: 128 bits, URL-safe, no structure to guess from. Never starts with `-`,
+/// so it can follow a command-line flag (`--patient ID`) without being read as an option.
 pub fn new_id() -> String {
-    crate::secrets::random_token(16)
+    loop {
+        let id = crate::secrets::random_token(16);
+        if !id.starts_with('-') {
+            return id;
+        }
+    }
 }
 
 pub(crate) fn affected(result: AnyQueryResult) -> u64 {

@@ -2,10 +2,11 @@
 //! context for the bar at the top of every patient page, and in `sessionStorage` so a reload
 //! keeps it (the tab's storage ends with the tab; sign-out clears it).
 
-use crate::session::now;
+use crate::session::{now, Session};
 use leptos::prelude::*;
 use wire::{
     api::LinkStatus,
+    auth::PracticeSummary,
     patients::{GuardianDetails, PatientSummary},
 };
 
@@ -81,6 +82,17 @@ impl Current {
         self.patient.set(None);
         self.guardian.set(None);
         self.lock_until.set(None);
+    }
+
+    /// The chosen patient's practice, from the session (not reactive).
+    pub fn practice(self, session: Session) -> Option<PracticeSummary> {
+        let slug = self
+            .patient
+            .with_untracked(|p| p.as_ref().map(|(slug, _)| slug.clone()))?;
+        untrack(|| session.info())?
+            .practices
+            .into_iter()
+            .find(|p| p.slug == slug)
     }
 
     /// The chosen patient's first name, or "" (reactive).

@@ -158,6 +158,12 @@ async fn the_thread_labels_who_wrote_each_message_keeps_html_as_text_and_marks_i
         "<b>Hi</b> <img src=x onerror=alert(1)>\nline two"
     );
     assert!(find(".thread time[datetime='2026-11-20T15:05:00Z']").is_some());
+    // In the practice's zone (Chicago, 6 hours behind UTC in November), whatever this device's.
+    let time = text(".thread li:nth-child(2) time");
+    assert!(
+        time.contains("November 20, 2026") && time.contains("9:05") && time.contains("CST"),
+        "{time}"
+    );
     // Seen while visible: read up to the newest message of others.
     wait_until("mark-read is posted", || calls().contains(&READ.to_owned())).await;
     assert_eq!(last_body(READ), json!({ "up_to_seq": 4 }));
@@ -490,6 +496,11 @@ async fn the_conversation_speaks_spanish() {
     wait_until("the thread loads", || find(".thread li").is_some()).await;
     assert_eq!(heading(), "Mensajes con Lakeside Family Medicine");
     assert!(text(".thread li").contains("James Carter creó esta conversación para Lily Carter."));
+    let time = text(".thread li time");
+    assert!(
+        time.contains("20 de noviembre de 2026") && time.contains("9:05"),
+        "{time}"
+    );
     assert_eq!(text("label[for=message]"), "Su mensaje");
     assert!(text("#message-hint").contains("llame al 911"));
     host.remove();

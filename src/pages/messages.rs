@@ -7,7 +7,7 @@
 //! sign-out forgets them). New messages come by polling `?after_version=` every 5 seconds while
 //! the page is shown and visible.
 
-use super::patient::{failure, loading, local_time, refused, replace};
+use super::patient::{failure, loading, practice_time, refused, replace};
 use crate::{
     api::{self, ApiClientError},
     components::{
@@ -135,16 +135,8 @@ impl Talk {
     }
 
     fn practice(self) -> String {
-        let slug = self
-            .current
-            .patient
-            .with_untracked(|p| p.as_ref().map(|(slug, _)| slug.clone()));
-        untrack(|| self.session.info())
-            .and_then(|i| {
-                i.practices
-                    .into_iter()
-                    .find(|p| Some(&p.slug) == slug.as_ref())
-            })
+        self.current
+            .practice(self.session)
             .map(|p| p.name)
             .unwrap_or_default()
     }
@@ -314,6 +306,11 @@ pub fn Conversation(id: String) -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
     let practice = talk.practice();
+    // Times in the practice's zone (UX.md), whatever this device's clock says.
+    let zone = current
+        .practice(talk.session)
+        .map(|p| p.time_zone)
+        .unwrap_or_default();
     let patient = current
         .patient
         .with_untracked(|p| {
@@ -408,6 +405,7 @@ pub fn Conversation(id: String) -> impl IntoView {
     let thread = {
         let practice = practice.clone();
         move || {
+            let zone = zone.clone();
             let t = locale.t();
             let mut rows: Vec<Row> = talk.messages.with(|list| {
                 list.iter()
@@ -448,7 +446,7 @@ pub fn Conversation(id: String) -> impl IntoView {
             rows.into_iter()
                 .map(|row| {
                     let time = row.at.map(|at| {
-                        view! { <time datetime=at.clone()>{local_time(t, &at)}</time> }
+                        view! { <time datetime=at.clone()>{practice_time(t, &at, &zone)}</time> }
                     });
                     let retry = row.retry.map(|(key, body)| {
                         let again = move |_| {

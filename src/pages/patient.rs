@@ -18,6 +18,7 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
+use wasm_bindgen::JsCast;
 use wire::{
     api::{LinkStatus, Relationship},
     patients::{GuardianDetails, TypedDate, VerifyDobRequest},
@@ -120,14 +121,8 @@ fn PatientBar() -> impl IntoView {
                 .map(|(slug, p)| (slug.clone(), format!("{} {}", p.first_name, p.last_name)))
         })
         .unwrap_or_default();
-    let practices = untrack(|| session.info())
-        .map(|i| i.practices)
-        .unwrap_or_default();
-    let many = practices.len() > 1;
-    let practice = practices
-        .into_iter()
-        .find(|p| p.slug == slug)
-        .map(|p| p.name);
+    let many = untrack(|| session.info()).is_some_and(|i| i.practices.len() > 1);
+    let practice = current.practice(session).map(|p| p.name);
     view! {
         <nav class="patient-bar" aria-label=move || locale.t().bar_label>
             <p>
@@ -569,17 +564,7 @@ fn Locked(id: String) -> impl IntoView {
             .get()
             .map_or(0, |at| session.seconds_until(at))
     };
-    let slug = current
-        .patient
-        .with_untracked(|p| p.as_ref().map(|(slug, _)| slug.clone()));
-    let practice = session
-        .state
-        .with_untracked(|_| session.info())
-        .and_then(|i| {
-            i.practices
-                .into_iter()
-                .find(|p| Some(&p.slug) == slug.as_ref())
-        });
+    let practice = current.practice(session);
     view! {
         <PageTitle page=|t| t.locked_page_title />
         <h1 tabindex="-1">{tr(|t| t.locked_heading)}</h1>
@@ -615,11 +600,17 @@ fn Locked(id: String) -> impl IntoView {
 #[component]
 fn AccessHistory(id: String) -> impl IntoView {
     let current = use_current();
+    let locale = use_locale();
+    let zone = current
+        .practice(use_session())
+        .map(|p| p.time_zone)
+        .unwrap_or_default();
     let events = load(id.clone(), {
         let id = id.clone();
         async move { api::access_history(&id).await }
     });
-    let list = move || match events.get() {
+    let list = move || {
+        match events.get() {
         None => loading(),
         Some(Err(error)) => failure(error),
         Some(Ok(events)) if events.is_empty() => {
@@ -631,13 +622,14 @@ fn AccessHistory(id: String) -> impl IntoView {
                     .into_iter()
                     .map(|event| {
                         let at = event.at.clone();
+                        let zone = zone.clone();
                         view! {
                             <li>
                                 <strong>{tr_with(action, event.action)}</strong>
                                 <span>
                                     {tr_with(who, event.who)}
                                     " · "
-                                    <time datetime=at>{tr_with(local_time, event.at)}</time>
+                                    <time datetime=at>{move || practice_time(locale.t(), &event.at, &zone)}</time>
                                 </span>
                             </li>
                         }
@@ -646,6 +638,7 @@ fn AccessHistory(id: String) -> impl IntoView {
             </ol>
         }
         .into_any(),
+    }
     };
     view! {
         <PageTitle page=|t| t.history_page_title />
@@ -699,10 +692,26 @@ fn iso_date_in_words(t: &'static Strings, iso: &str) -> String {
     in_words(t, iso, r#"{"dateStyle":"long","timeZone":"UTC"}"#)
 }
 
-/// An RFC 3339 time on this device's clock, as the language writes it: `November 22, 2026 at
-/// 3:05 PM`, `22 de noviembre de 2026, 15:05`.
-pub(super) fn local_time(t: &'static Strings, at: &str) -> String {
-    in_words(t, at, r#"{"dateStyle":"long","timeStyle":"short"}"#)
+/// An RFC 3339 time in the practice's time zone (UX.md: times follow the practice's zone), as
+/// the language writes it, with the zone's short name: `November 22, 2026 at 3:05 PM CST`,
+/// `22 de noviembre de 2026, 15:05 GMT-6`. Only characters of IANA names go into the options.
+pub(super) fn practice_time(t: &'static Strings, at: &str, zone: &str) -> String {
+    let zone = if !zone.is_empty()
+        && zone
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b))
+    {
+        format!(r#","timeZone":"{zone}""#)
+    } else {
+        String::new()
+    };
+    in_words(
+        t,
+        at,
+        &format!(
+            r#"{{"year":"numeric","month":"long","day":"numeric","hour":"numeric","minute":"2-digit","timeZoneName":"short"{zone}}}"#
+        ),
+    )
 }
 
 /// The browser's `Date` reads and writes the time (`Intl`): no date parser, month names or
@@ -713,7 +722,19 @@ fn in_words(t: &'static Strings, at: &str, options: &str) -> String {
         return at.to_owned();
     }
     let options = js_sys::JSON::parse(options).unwrap_or_default();
-    date.to_locale_string(t.locale_code, &options).into()
+    // Through `apply`, so options the browser refuses (it throws on a time zone it does not
+    // know) leave the time as it came instead of stopping the page.
+    js_sys::Reflect::get(&date, &"toLocaleString".into())
+        .and_then(|f| {
+            js_sys::Reflect::apply::<fn() -> wasm_bindgen::JsValue>(
+                f.unchecked_ref(),
+                &date,
+                &js_sys::Array::of2(&t.locale_code.into(), &options),
+            )
+        })
+        .ok()
+        .and_then(|s: wasm_bindgen::JsValue| s.as_string())
+        .unwrap_or_else(|| at.to_owned())
 }
 
 #[cfg(test)]

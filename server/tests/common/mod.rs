@@ -93,13 +93,19 @@ pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
         ..Config::default()
     };
     adjust(&mut config);
+    start(config, Clock::manual(), dir, true).await
+}
+
+/// A server for `config` on a free port, migrating the database first when `migrate`.
+async fn start(config: Config, clock: Clock, dir: tempfile::TempDir, migrate: bool) -> TestApp {
     let store = Store::connect(&config.database_url, 5)
         .await
         .expect("connect to the test database");
-    store.migrate().await.expect("migrate the test database");
+    if migrate {
+        store.migrate().await.expect("migrate the test database");
+    }
     let listener = app::bind(config.bind).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let clock = Clock::manual();
     let state = AppState::new(store.clone(), config.clone(), clock.clone())
         .await
         .expect("set up the server's state");
@@ -119,6 +125,18 @@ pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// A second server on the same database, files and clock, as another instance behind a
+    /// load balancer would be: nothing is shared but what the database holds.
+    pub async fn another_instance(&self) -> TestApp {
+        start(
+            self.config.clone(),
+            self.clock.clone(),
+            tempfile::tempdir().unwrap(),
+            false,
+        )
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

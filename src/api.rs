@@ -6,10 +6,12 @@ use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
 use wire::{
+    access_links::{AccessLinkPreview, CodePreviewRequest, RedeemRequest, RedeemResponse},
     api::{ApiError, Health},
     auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
     messages::{AddDependentRequest, MarkReadRequest, Message, SendMessageRequest, Thread},
     patients::{AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse},
+    records::{OverviewEntry, Profile, ProfileUpdate, ProfileUpdated},
 };
 
 /// Why a call failed.
@@ -71,7 +73,7 @@ impl std::error::Error for ApiClientError {}
 
 /// `GET /api/health`: whether the server is up and can reach its database.
 pub async fn health() -> Result<Health, ApiClientError> {
-    parse(call(false, "/api/health", None).await?)
+    parse(call("GET", "/api/health", None).await?)
 }
 
 /// `POST /api/auth/code`: text a sign-in code to `phone`.
@@ -79,33 +81,33 @@ pub async fn send_code(phone: &str) -> Result<SendCodeResponse, ApiClientError> 
     let body = SendCodeRequest {
         phone: phone.to_owned(),
     };
-    parse(call(true, "/api/auth/code", Some(to_json(&body))).await?)
+    parse(call("POST", "/api/auth/code", Some(to_json(&body))).await?)
 }
 
 /// `POST /api/auth/verify`: the code from the text; the server sets the session cookie.
 pub async fn verify(request: &VerifyCodeRequest) -> Result<SessionInfo, ApiClientError> {
-    parse(call(true, "/api/auth/verify", Some(to_json(request))).await?)
+    parse(call("POST", "/api/auth/verify", Some(to_json(request))).await?)
 }
 
 /// `GET /api/session`: who is signed in (401 `signed_out` when nobody). Does not extend the
 /// idle timer.
 pub async fn session() -> Result<SessionInfo, ApiClientError> {
-    parse(call(false, "/api/session", None).await?)
+    parse(call("GET", "/api/session", None).await?)
 }
 
 /// `POST /api/session/refresh`: "stay signed in".
 pub async fn refresh() -> Result<SessionInfo, ApiClientError> {
-    parse(call(true, "/api/session/refresh", None).await?)
+    parse(call("POST", "/api/session/refresh", None).await?)
 }
 
 /// `POST /api/auth/sign-out`: ends the session on the server (204).
 pub async fn sign_out() -> Result<(), ApiClientError> {
-    call(true, "/api/auth/sign-out", None).await.map(drop)
+    call("POST", "/api/auth/sign-out", None).await.map(drop)
 }
 
 /// `GET /api/practices/{slug}/patients`: whom this account acts for there.
 pub async fn patients(slug: &str) -> Result<Vec<PatientSummary>, ApiClientError> {
-    parse(call(false, &format!("/api/practices/{slug}/patients"), None).await?)
+    parse(call("GET", &format!("/api/practices/{slug}/patients"), None).await?)
 }
 
 /// `POST /api/patients/{id}/verify-dob`: the patient's date of birth (and, the first time, a
@@ -115,23 +117,23 @@ pub async fn verify_dob(
     request: &VerifyDobRequest,
 ) -> Result<VerifyDobResponse, ApiClientError> {
     let path = format!("/api/patients/{id}/verify-dob");
-    parse(call(true, &path, Some(to_json(request))).await?)
+    parse(call("POST", &path, Some(to_json(request))).await?)
 }
 
 /// `GET /api/patients/{id}`: 403 `verify_first` or 423 `locked` until the check is done.
 pub async fn patient(id: &str) -> Result<PatientDetail, ApiClientError> {
-    parse(call(false, &format!("/api/patients/{id}"), None).await?)
+    parse(call("GET", &format!("/api/patients/{id}"), None).await?)
 }
 
 /// `GET /api/patients/{id}/access-history`, newest first.
 pub async fn access_history(id: &str) -> Result<Vec<AccessEvent>, ApiClientError> {
-    parse(call(false, &format!("/api/patients/{id}/access-history"), None).await?)
+    parse(call("GET", &format!("/api/patients/{id}/access-history"), None).await?)
 }
 
 /// `GET /api/patients/{id}/messages{query}`: the newest messages, or with `?before=SEQ` older
 /// ones. With `?after_version=N`, `None` (204) when nothing changed: the poll.
 pub async fn thread(id: &str, query: &str) -> Result<Option<Thread>, ApiClientError> {
-    let answer = call(false, &format!("/api/patients/{id}/messages{query}"), None).await?;
+    let answer = call("GET", &format!("/api/patients/{id}/messages{query}"), None).await?;
     if answer.status == 204 {
         return Ok(None);
     }
@@ -145,14 +147,14 @@ pub async fn send_message(
     request: &SendMessageRequest,
 ) -> Result<Message, ApiClientError> {
     let path = format!("/api/patients/{id}/messages");
-    parse(call(true, &path, Some(to_json(request))).await?)
+    parse(call("POST", &path, Some(to_json(request))).await?)
 }
 
 /// `POST /api/patients/{id}/messages/read` (204).
 pub async fn mark_read(id: &str, up_to_seq: u64) -> Result<(), ApiClientError> {
     let body = to_json(&MarkReadRequest { up_to_seq });
     let path = format!("/api/patients/{id}/messages/read");
-    call(true, &path, Some(body)).await.map(drop)
+    call("POST", &path, Some(body)).await.map(drop)
 }
 
 /// `POST /api/practices/{slug}/dependents`: 201 the new patient, already verified.
@@ -161,7 +163,53 @@ pub async fn add_dependent(
     request: &AddDependentRequest,
 ) -> Result<PatientSummary, ApiClientError> {
     let path = format!("/api/practices/{slug}/dependents");
-    parse(call(true, &path, Some(to_json(request))).await?)
+    parse(call("POST", &path, Some(to_json(request))).await?)
+}
+
+/// A medical access link (SPEC 3.6): `GET /api/access-links/{token}` when `token` is given,
+/// else `POST /api/access-links/preview` with the typed `code`. Never uses the link up.
+pub async fn link_preview(request: &RedeemRequest) -> Result<AccessLinkPreview, ApiClientError> {
+    parse(match &request.token {
+        Some(token) => call("GET", &format!("/api/access-links/{token}"), None).await?,
+        None => {
+            let code = request.code.clone().unwrap_or_default();
+            let body = to_json(&CodePreviewRequest { code });
+            call("POST", "/api/access-links/preview", Some(body)).await?
+        }
+    })
+}
+
+/// `POST /api/access-links/redeem`: adds the record (a `linked` contact link).
+pub async fn redeem(request: &RedeemRequest) -> Result<RedeemResponse, ApiClientError> {
+    parse(call("POST", "/api/access-links/redeem", Some(to_json(request))).await?)
+}
+
+/// A list behind the gate: `GET /api/patients/{id}/{kind}` (`appointments`, `documents`,
+/// `treatment-plans`, `forms`).
+pub async fn record_list<T: DeserializeOwned>(
+    id: &str,
+    kind: &str,
+) -> Result<Vec<T>, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/{kind}"), None).await?)
+}
+
+/// `GET /api/patients/{id}/profile`.
+pub async fn profile(id: &str) -> Result<Profile, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/profile"), None).await?)
+}
+
+/// `PATCH /api/patients/{id}/profile`: 422 names the `field` of a problem.
+pub async fn update_profile(
+    id: &str,
+    update: &ProfileUpdate,
+) -> Result<ProfileUpdated, ApiClientError> {
+    let path = format!("/api/patients/{id}/profile");
+    parse(call("PATCH", &path, Some(to_json(update))).await?)
+}
+
+/// `GET /api/overview`: everyone the account acts for, at every practice.
+pub async fn overview() -> Result<Vec<OverviewEntry>, ApiClientError> {
+    parse(call("GET", "/api/overview", None).await?)
 }
 
 fn to_json(body: &impl Serialize) -> String {
@@ -182,11 +230,11 @@ fn parse<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiClientError> {
 
 /// Every request goes through here: one copy of the fetch code, whatever the body types
 /// (this keeps the WebAssembly small). `body` is JSON.
-async fn call(post: bool, path: &str, body: Option<String>) -> Result<Answer, ApiClientError> {
-    let request = if post {
-        Request::post(path)
-    } else {
-        Request::get(path)
+async fn call(method: &str, path: &str, body: Option<String>) -> Result<Answer, ApiClientError> {
+    let request = match method {
+        "GET" => Request::get(path),
+        "PATCH" => Request::patch(path),
+        _ => Request::post(path),
     };
     let request = request.header("Accept", "application/json");
     let sent = match body {

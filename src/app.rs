@@ -5,8 +5,8 @@ use crate::{
     components::{ErrorPage, Header},
     i18n::{tr, Locale},
     pages::{
-        add_dependent_page, patient_page, EnterCode, Home, NotFound, PracticePage, Practices,
-        SignIn,
+        add_dependent_page, link_page, patient_page, EnterCode, Home, NotFound, Overview,
+        PracticePage, Practices, SignIn,
     },
     patients::Current,
     session::{IdleWarning, Session, SessionState},
@@ -96,6 +96,9 @@ fn page(path: &str) -> AnyView {
         "/sign-in" => view! { <SignIn /> }.into_any(),
         "/sign-in/code" => view! { <EnterCode /> }.into_any(),
         "/practices" => view! { <Practices /> }.into_any(),
+        "/overview" => view! { <Overview /> }.into_any(),
+        "/link" => link_page(None),
+        p if p.starts_with("/link/") => link_page(Some(p[6..].to_owned())),
         p if p.starts_with("/practices/") => match p[11..].strip_suffix("/add-dependent") {
             Some(slug) => add_dependent_page(slug.to_owned()),
             None => view! { <PracticePage /> }.into_any(),
@@ -114,15 +117,16 @@ fn focus_heading_on_navigation() {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {
             // After this navigation's rendering has finished.
-            request_animation_frame(|| {
-                let heading = document().query_selector("main h1").ok().flatten();
-                if let Some(heading) =
-                    heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = heading.focus();
-                }
-            });
+            request_animation_frame(focus_heading);
         }
         path
     });
+}
+
+/// Moves focus to the page's `h1` (also when a page changes its step in place).
+pub fn focus_heading() {
+    let heading = document().query_selector("main h1").ok().flatten();
+    if let Some(heading) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = heading.focus();
+    }
 }

@@ -77,7 +77,12 @@ impl Current {
     /// everything else this tab kept: message drafts and unsent messages too.
     pub fn forget(self) {
         if let Some(storage) = storage() {
+            // Except the page to come back to after signing in (an access link).
+            let back = storage.get_item(crate::session::RETURN_KEY).ok().flatten();
             let _ = storage.clear();
+            if let Some(back) = back {
+                let _ = storage.set_item(crate::session::RETURN_KEY, &back);
+            }
         }
         self.patient.set(None);
         self.guardian.set(None);

@@ -90,7 +90,9 @@ impl Session {
             state: RwSignal::new(SessionState::Loading),
             ends: RwSignal::new((f64::INFINITY, true)),
             notice: RwSignal::new(None),
-            return_to: RwSignal::new(None),
+            return_to: RwSignal::new(
+                crate::patients::storage().and_then(|s| s.get_item(RETURN_KEY).ok().flatten()),
+            ),
             clock: RwSignal::new(now()),
             phone: RwSignal::new(String::new()),
             remember: RwSignal::new(true),
@@ -163,6 +165,19 @@ impl Session {
         self.state.set(SessionState::SignedOut);
     }
 
+    /// The page to come back to after signing in. An access link's page is also kept in this
+    /// tab's `sessionStorage`, so the link opened while signed out survives a reload on the way
+    /// (SPEC 3.6.2); nothing else is kept past a sign-out.
+    pub fn set_return(self, page: Option<String>) {
+        if let Some(storage) = crate::patients::storage() {
+            let _ = match &page {
+                Some(page) if page.starts_with("/link") => storage.set_item(RETURN_KEY, page),
+                _ => storage.remove_item(RETURN_KEY),
+            };
+        }
+        self.return_to.set(page);
+    }
+
     /// Whether someone is signed in (reactive).
     pub fn is_signed_in(self) -> bool {
         self.state
@@ -203,6 +218,9 @@ impl Session {
 /// HttpOnly, out of the page's reach).
 pub const SESSION_FLAG: &str = "portal.session";
 
+/// The `sessionStorage` key of [`Session::set_return`].
+pub const RETURN_KEY: &str = "portal.return";
+
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
@@ -242,9 +260,7 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if session.state.with(|s| *s == SessionState::SignedOut) {
-            session
-                .return_to
-                .set(Some(location.pathname.get_untracked()));
+            session.set_return(Some(location.pathname.get_untracked()));
             navigate(
                 "/sign-in",
                 NavigateOptions {

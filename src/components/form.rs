@@ -11,6 +11,8 @@ use wire::{CodeError, DobError, NameError, PhoneError};
 
 /// Everything that can go wrong on the sign-in pages, each with a message that says how to fix
 /// it. Waits carry the seconds left when the answer came.
+// `Invalid`'s message is compared by address, which is only for tests.
+#[allow(unpredictable_function_pointer_comparisons)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Phone(PhoneError),
@@ -43,6 +45,9 @@ pub enum Problem {
     SexRequired,
     /// 403 `guardian_link_required`: only a guardian of someone at the practice adds dependents.
     GuardianLinkRequired,
+    /// A field (its `id`) and what to do about it: the profile's and the access-link code's
+    /// problems, one variant for all (each costs a function pointer, not a match arm).
+    Invalid(&'static str, fn(&'static Strings) -> &'static str),
 }
 
 /// The `DobError` behind a server's `dob_*` code.
@@ -105,6 +110,7 @@ impl Problem {
             Problem::Name(false, _) => Some("first-name"),
             Problem::MessageEmpty | Problem::MessageTooLong(_) => Some("message"),
             Problem::SexRequired => Some("sex"),
+            Problem::Invalid(field, _) => Some(field),
             _ => None,
         }
     }
@@ -119,7 +125,7 @@ impl Problem {
         }
     }
 
-    pub fn message(self, t: &Strings) -> String {
+    pub fn message(self, t: &'static Strings) -> String {
         let text = match self {
             Problem::Phone(error) => match error {
                 PhoneError::Empty => t.phone_empty,
@@ -174,6 +180,7 @@ impl Problem {
             },
             Problem::SexRequired => t.sex_required,
             Problem::GuardianLinkRequired => t.guardian_link_required,
+            Problem::Invalid(_, message) => message(t),
         };
         match self.wait() {
             Some(seconds) => text.replace("{time}", &t.time(seconds)),

@@ -2,15 +2,19 @@
 
 mod dependent;
 mod home;
+mod link;
 mod messages;
 mod not_found;
 mod patient;
 mod practices;
+mod records;
 mod sign_in;
 
 pub use dependent::add_dependent_page;
 pub use home::Home;
+pub use link::link_page;
 pub use not_found::NotFound;
 pub use patient::patient_page;
 pub use practices::{PracticePage, Practices};
+pub use records::Overview;
 pub use sign_in::{EnterCode, SignIn};

@@ -12,7 +12,12 @@ use crate::{
         PageTitle,
     },
     i18n::{tr, tr_with, use_locale, Strings},
-    pages::{messages::Conversation, practices::national, NotFound},
+    pages::{
+        messages::Conversation,
+        practices::national,
+        records::{ProfilePage, Records},
+        NotFound,
+    },
     patients::{use_current, Current},
     session::{use_session, RequireSignIn, Session},
 };
@@ -33,6 +38,8 @@ enum Which {
     Locked,
     History,
     Messages,
+    Records,
+    Profile,
 }
 
 pub(super) fn replace() -> NavigateOptions {
@@ -53,6 +60,8 @@ pub fn patient_page(path: &str) -> AnyView {
         "locked" => Which::Locked,
         "access-history" => Which::History,
         "messages" => Which::Messages,
+        "records" => Which::Records,
+        "profile" => Which::Profile,
         _ => return view! { <NotFound /> }.into_any(),
     };
     let id = id.to_owned();
@@ -100,6 +109,8 @@ fn PatientFrame(id: String, which: Which) -> impl IntoView {
                     Which::Locked => view! { <Locked id /> }.into_any(),
                     Which::History => view! { <AccessHistory id /> }.into_any(),
                     Which::Messages => view! { <Conversation id /> }.into_any(),
+                    Which::Records => view! { <Records id /> }.into_any(),
+                    Which::Profile => view! { <ProfilePage id /> }.into_any(),
                 }}
             }
         })
@@ -135,6 +146,7 @@ fn PatientBar() -> impl IntoView {
             <p class="bar-links">
                 <a href=format!("/practices/{slug}")>{tr(|t| t.switch_patient)}</a>
                 <a href="/practices" hidden=!many>{tr(|t| t.switch_practice)}</a>
+                <a href="/overview">{tr(|t| t.overview_link)}</a>
             </p>
         </nav>
     }
@@ -169,7 +181,7 @@ pub(super) fn refused(
 
 /// Loads something about the patient; on `verify_first` or `locked` goes where [`refused`]
 /// says.
-fn load<T: Send + Sync + 'static>(
+pub(super) fn load<T: Send + Sync + 'static>(
     id: String,
     fetch: impl std::future::Future<Output = Result<T, ApiClientError>> + 'static,
 ) -> RwSignal<Option<Result<T, ApiClientError>>> {
@@ -239,11 +251,20 @@ fn PatientHome(id: String) -> impl IntoView {
                     <dd>{patient.practice_name}</dd>
                 </dl>
                 <ul class="choices">
-                    <li>
-                        <a href=format!("/patients/{}/access-history", patient.id)>
-                            <span class="choice-name">{tr(|t| t.access_history_link)}</span>
-                        </a>
-                    </li>
+                    {[
+                        ("records", (|t| t.records_link) as fn(&'static Strings) -> &'static str),
+                        ("profile", |t| t.profile_link),
+                        ("access-history", |t| t.access_history_link),
+                    ]
+                        .map(|(sub, label)| {
+                            view! {
+                                <li>
+                                    <a href=format!("/patients/{}/{sub}", patient.id)>
+                                        <span class="choice-name">{tr(label)}</span>
+                                    </a>
+                                </li>
+                            }
+                        })}
                 </ul>
             }
             .into_any()
@@ -688,7 +709,7 @@ pub fn who(t: &'static Strings, who: &str) -> String {
 }
 
 /// `YYYY-MM-DD` as the language writes a date: `September 3, 2016`, `3 de septiembre de 2016`.
-fn iso_date_in_words(t: &'static Strings, iso: &str) -> String {
+pub(super) fn iso_date_in_words(t: &'static Strings, iso: &str) -> String {
     in_words(t, iso, r#"{"dateStyle":"long","timeZone":"UTC"}"#)
 }
 

@@ -73,8 +73,23 @@ fn PracticeList() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            {more_links()}
         }
         .into_any(),
+    }
+}
+
+/// Everyone at once, and typing a code from an access-link e-mail.
+fn more_links() -> impl IntoView {
+    view! {
+        <ul class="more-links">
+            <li>
+                <a href="/overview">{tr(|t| t.overview_link)}</a>
+            </li>
+            <li>
+                <a href="/link">{tr(|t| t.have_code_link)}</a>
+            </li>
+        </ul>
     }
 }
 
@@ -98,6 +113,9 @@ fn NoRecords() -> impl IntoView {
             <li>{tr(|t| t.no_records_link)}</li>
             <li>{tr(|t| t.no_records_ask)}</li>
         </ol>
+        <p>
+            <a class="button" href="/link">{tr(|t| t.have_code_link)}</a>
+        </p>
     }
 }
 
@@ -164,6 +182,7 @@ fn PracticeDetails() -> impl IntoView {
                             </p>
                         }
                     })}
+                {more_links()}
             }
             .into_any()
         }
@@ -199,7 +218,9 @@ fn PatientList(slug: String) -> impl IntoView {
                 <ul class="choices">
                     {patients
                         .into_iter()
-                        .map(|patient| patient_choice(slug.clone(), patient, current))
+                        .map(|patient| {
+                            patient_choice(slug.clone(), patient, current, None, ().into_any())
+                        })
                         .collect_view()}
                 </ul>
             }
@@ -208,7 +229,15 @@ fn PatientList(slug: String) -> impl IntoView {
     }
 }
 
-fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> impl IntoView {
+/// One patient to choose; `href` instead of the next step, and `extra` lines under the badge
+/// (the overview's practice and next appointment).
+pub(super) fn patient_choice(
+    slug: String,
+    patient: PatientSummary,
+    current: Current,
+    href: Option<String>,
+    extra: AnyView,
+) -> impl IntoView {
     let relationship: fn(&'static Strings) -> &'static str = match patient.relationship {
         Relationship::Self_ => |t| t.rel_self,
         Relationship::Guardian => |t| t.rel_guardian,
@@ -233,7 +262,7 @@ fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> im
         (LinkStatus::PendingActivation, _) => "/activate",
         _ => "/verify",
     };
-    let href = format!("/patients/{}{next}", patient.id);
+    let href = href.unwrap_or_else(|| format!("/patients/{}{next}", patient.id));
     let name = format!("{} {}", patient.first_name, patient.last_name);
     view! {
         <li>
@@ -255,6 +284,7 @@ fn patient_choice(slug: String, patient: PatientSummary, current: Current) -> im
                             </span>
                         }
                     })}
+                {extra}
             </a>
         </li>
     }

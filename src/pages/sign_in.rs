@@ -215,7 +215,7 @@ pub fn EnterCode() -> impl IntoView {
                         (None, [only]) => format!("/practices/{}", only.slug),
                         (None, _) => "/practices".to_owned(),
                     };
-                    session.return_to.set(None);
+                    session.set_return(None);
                     session.signed_in(info);
                     navigate(&target, replace());
                 }

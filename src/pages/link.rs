@@ -1,0 +1,229 @@
+//! Medical access links (SPEC 3.6): `/link/{token}` from the e-mail, or `/link` to type the
+//! four-word code; both end on one page that names whose record will be added and asks to
+//! confirm. Looking never uses the link up; only "Add record" does.
+
+use crate::{
+    api::{self, ApiClientError},
+    components::{
+        form::{
+            busy_attr, busy_label, report, set_value, value_of, ErrorSummary, FieldError,
+            FieldState, Problem,
+        },
+        PageTitle,
+    },
+    i18n::{tr, tr_with},
+    pages::patient::replace,
+    session::{use_session, RequireSignIn},
+};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+use wire::access_links::{AccessLinkPreview, RedeemRequest};
+
+/// Where the link stands on the page.
+#[derive(Clone)]
+enum Step {
+    /// Asking for the code (`/link`), or waiting for the preview.
+    Ask,
+    Confirm(AccessLinkPreview),
+    /// 410: expired, used, revoked or unknown, one page for all.
+    Dead,
+    /// 409: the account already acts for the patient.
+    Already,
+    Failed(ApiClientError),
+}
+
+/// The page for `/link` (no token) and `/link/{token}`.
+pub fn link_page(token: Option<String>) -> AnyView {
+    view! {
+        <RequireSignIn>
+            <LinkPage token=token.clone() />
+        </RequireSignIn>
+    }
+    .into_any()
+}
+
+/// The step an answer leads to (`None`: a problem to show on the code form).
+fn step_of(error: ApiClientError) -> Step {
+    match &error {
+        ApiClientError::Api { body, .. } if body.error == "link_not_usable" => Step::Dead,
+        ApiClientError::Api { body, .. } if body.error == "already_linked" => Step::Already,
+        _ => Step::Failed(error),
+    }
+}
+
+#[component]
+fn LinkPage(token: Option<String>) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let typed = token.is_none();
+    let step = RwSignal::new(Step::Ask);
+    let code = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+    let request = move || RedeemRequest {
+        token: token.clone(),
+        code: typed.then(|| code.get_untracked().trim().to_owned()),
+    };
+
+    // Shows the preview, or on the code form the problem (a typo must not lose the words).
+    let preview = {
+        let request = request.clone();
+        move || {
+            let request = request();
+            busy.set(true);
+            spawn_local(async move {
+                let answer = api::link_preview(&request).await;
+                let _ = busy.try_set(false);
+                let next = match answer {
+                    Ok(preview) => Step::Confirm(preview),
+                    Err(error) => match (typed, step_of(error.clone())) {
+                        (true, Step::Dead) => {
+                            return report(
+                                problem,
+                                Problem::Invalid("link-code", |t| t.link_code_unusable),
+                            )
+                        }
+                        (true, Step::Failed(_)) => {
+                            if error.status() == Some(401) {
+                                session.signed_out(None);
+                            }
+                            return report(problem, Problem::from_api(&error));
+                        }
+                        (_, step) => step,
+                    },
+                };
+                if step.try_set(next).is_none() {
+                    request_animation_frame(crate::app::focus_heading);
+                }
+            });
+        }
+    };
+    if !typed {
+        preview.clone()();
+    }
+    let submit = {
+        let preview = preview.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            if code.get_untracked().trim().is_empty() {
+                return report(
+                    problem,
+                    Problem::Invalid("link-code", |t| t.link_code_empty),
+                );
+            }
+            problem.set(None);
+            preview();
+        }
+    };
+    let confirm = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let request = request();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::redeem(&request).await {
+                Ok(added) => {
+                    // The practice may be new to this account: the session lists it.
+                    if let Ok(info) = api::session().await {
+                        session.signed_in(info);
+                    }
+                    navigate(&format!("/practices/{}", added.practice_slug), replace());
+                }
+                Err(error) => {
+                    let _ = busy.try_set(false);
+                    if step.try_set(step_of(error)).is_none() {
+                        request_animation_frame(crate::app::focus_heading);
+                    }
+                }
+            }
+        });
+    };
+
+    let state = FieldState {
+        problem,
+        field: "link-code",
+    };
+    let ask = move || {
+        if !typed {
+            return super::patient::loading();
+        }
+        view! {
+            <ErrorSummary problem target="link-code" />
+            <form novalidate on:submit=submit.clone()>
+                <div class=state.class()>
+                    <h1 tabindex="-1">
+                        <label for="link-code">{tr(|t| t.link_code_heading)}</label>
+                    </h1>
+                    <p class="hint" id="link-code-hint">{tr(|t| t.link_code_hint)}</p>
+                    <FieldError problem field="link-code" />
+                    <input
+                        id="link-code"
+                        name="link-code"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        aria-describedby=state.described_by()
+                        aria-invalid=state.invalid()
+                        prop:value=value_of(code)
+                        on:input=set_value(code)
+                    />
+                </div>
+                <button type="submit" aria-disabled=busy_attr(busy)>
+                    {busy_label(busy, |t| t.continue_button, |t| t.status_checking)}
+                </button>
+            </form>
+        }
+        .into_any()
+    };
+    let back = view! {
+        <p class="back">
+            <a href="/practices">{tr(|t| t.link_not_now)}</a>
+        </p>
+    };
+    view! {
+        <PageTitle page=|t| t.link_page_title />
+        {move || match step.get() {
+            Step::Ask => ask(),
+            Step::Confirm(p) => {
+                let names = format!("{} {}\u{1f}{}", p.patient_first_name, p.patient_last_name, p.practice_name);
+                view! {
+                    <h1 tabindex="-1">
+                        {tr_with(
+                            |t, names| {
+                                let (name, practice) = names.split_once('\u{1f}').unwrap_or_default();
+                                t.link_heading.replace("{name}", name).replace("{practice}", practice)
+                            },
+                            names,
+                        )}
+                    </h1>
+                    <p>{tr(|t| t.link_intro)}</p>
+                    <button type="button" aria-disabled=busy_attr(busy) on:click=confirm.clone()>
+                        {busy_label(busy, |t| t.link_confirm_button, |t| t.adding)}
+                    </button>
+                }
+                .into_any()
+            }
+            Step::Dead => view! {
+                <h1 tabindex="-1">{tr(|t| t.link_dead_heading)}</h1>
+                <p>{tr(|t| t.link_dead_body)}</p>
+            }
+            .into_any(),
+            Step::Already => view! {
+                <h1 tabindex="-1">{tr(|t| t.link_already_heading)}</h1>
+                <p>{tr(|t| t.link_already_body)}</p>
+                <p>
+                    <a class="button" href="/overview">{tr(|t| t.link_see_records)}</a>
+                </p>
+            }
+            .into_any(),
+            Step::Failed(error) => super::patient::failure(error),
+        }}
+        {back}
+    }
+}

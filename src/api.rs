@@ -5,13 +5,12 @@ use crate::i18n::Strings;
 use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
+use wasm_bindgen::JsValue;
 use wire::{
-    access_links::{AccessLinkPreview, CodePreviewRequest, RedeemRequest, RedeemResponse},
     api::{ApiError, Health},
     auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
     messages::{AddDependentRequest, MarkReadRequest, Message, SendMessageRequest, Thread},
     patients::{AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse},
-    records::{OverviewEntry, Profile, ProfileUpdate, ProfileUpdated},
 };
 
 /// Why a call failed.
@@ -166,50 +165,56 @@ pub async fn add_dependent(
     parse(call("POST", &path, Some(to_json(request))).await?)
 }
 
-/// A medical access link (SPEC 3.6): `GET /api/access-links/{token}` when `token` is given,
-/// else `POST /api/access-links/preview` with the typed `code`. Never uses the link up.
-pub async fn link_preview(request: &RedeemRequest) -> Result<AccessLinkPreview, ApiClientError> {
-    parse(match &request.token {
-        Some(token) => call("GET", &format!("/api/access-links/{token}"), None).await?,
-        None => {
-            let code = request.code.clone().unwrap_or_default();
-            let body = to_json(&CodePreviewRequest { code });
-            call("POST", "/api/access-links/preview", Some(body)).await?
-        }
-    })
+/// Items of a JSON answer, each as the text of `keys` (`a.b` reaches into an object; numbers and
+/// booleans as text, null or missing as ""). Read by the browser's `JSON.parse` rather than
+/// serde: a derived deserialiser per answer type cost kilobytes of the first load (SPEC 6). An
+/// answer that is one object is one item.
+pub type Items = Vec<Vec<String>>;
+
+pub async fn items(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    keys: &[&str],
+) -> Result<Items, ApiClientError> {
+    let answer = call(method, path, body).await?;
+    let unexpected = ApiClientError::Unexpected {
+        status: answer.status,
+    };
+    let value = js_sys::JSON::parse(&answer.text).map_err(|_| unexpected)?;
+    let list = if js_sys::Array::is_array(&value) {
+        js_sys::Array::from(&value).to_vec()
+    } else {
+        vec![value]
+    };
+    Ok(list
+        .iter()
+        .map(|item| keys.iter().map(|key| text_at(item, key)).collect())
+        .collect())
 }
 
-/// `POST /api/access-links/redeem`: adds the record (a `linked` contact link).
-pub async fn redeem(request: &RedeemRequest) -> Result<RedeemResponse, ApiClientError> {
-    parse(call("POST", "/api/access-links/redeem", Some(to_json(request))).await?)
+fn text_at(item: &JsValue, key: &str) -> String {
+    let value = key.split('.').fold(item.clone(), |v, k| {
+        js_sys::Reflect::get(&v, &k.into()).unwrap_or(JsValue::UNDEFINED)
+    });
+    if let Some(text) = value.as_string() {
+        text
+    } else if let Some(n) = value.as_f64() {
+        // Whole numbers only (counts, sizes): float formatting would cost ~10 KB of WebAssembly.
+        (n as i64).to_string()
+    } else if let Some(b) = value.as_bool() {
+        b.to_string()
+    } else {
+        String::new()
+    }
 }
 
-/// A list behind the gate: `GET /api/patients/{id}/{kind}` (`appointments`, `documents`,
-/// `treatment-plans`, `forms`).
-pub async fn record_list<T: DeserializeOwned>(
-    id: &str,
-    kind: &str,
-) -> Result<Vec<T>, ApiClientError> {
-    parse(call("GET", &format!("/api/patients/{id}/{kind}"), None).await?)
-}
-
-/// `GET /api/patients/{id}/profile`.
-pub async fn profile(id: &str) -> Result<Profile, ApiClientError> {
-    parse(call("GET", &format!("/api/patients/{id}/profile"), None).await?)
-}
-
-/// `PATCH /api/patients/{id}/profile`: 422 names the `field` of a problem.
-pub async fn update_profile(
-    id: &str,
-    update: &ProfileUpdate,
-) -> Result<ProfileUpdated, ApiClientError> {
-    let path = format!("/api/patients/{id}/profile");
-    parse(call("PATCH", &path, Some(to_json(update))).await?)
-}
-
-/// `GET /api/overview`: everyone the account acts for, at every practice.
-pub async fn overview() -> Result<Vec<OverviewEntry>, ApiClientError> {
-    parse(call("GET", "/api/overview", None).await?)
+/// A JSON string literal for `text` (the browser escapes it).
+pub fn quoted(text: &str) -> String {
+    js_sys::JSON::stringify(&text.into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
 }
 
 fn to_json(body: &impl Serialize) -> String {

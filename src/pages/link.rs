@@ -11,24 +11,25 @@ use crate::{
         },
         PageTitle,
     },
-    i18n::{tr, tr_with},
+    i18n::{tr, tr_with, Strings},
     pages::patient::replace,
     session::{use_session, RequireSignIn},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
-use wire::access_links::{AccessLinkPreview, RedeemRequest};
+
+type Text = fn(&'static Strings) -> &'static str;
 
 /// Where the link stands on the page.
 #[derive(Clone)]
 enum Step {
     /// Asking for the code (`/link`), or waiting for the preview.
     Ask,
-    Confirm(AccessLinkPreview),
-    /// 410: expired, used, revoked or unknown, one page for all.
-    Dead,
-    /// 409: the account already acts for the patient.
-    Already,
+    /// The patient's name and the practice's.
+    Confirm(String),
+    /// 410 (expired, used, revoked or unknown, one page for all) or 409 (the account already
+    /// acts for the patient, `true`: a link to the records).
+    Said(Text, Text, bool),
     Failed(ApiClientError),
 }
 
@@ -45,8 +46,12 @@ pub fn link_page(token: Option<String>) -> AnyView {
 /// The step an answer leads to (`None`: a problem to show on the code form).
 fn step_of(error: ApiClientError) -> Step {
     match &error {
-        ApiClientError::Api { body, .. } if body.error == "link_not_usable" => Step::Dead,
-        ApiClientError::Api { body, .. } if body.error == "already_linked" => Step::Already,
+        ApiClientError::Api { body, .. } if body.error == "link_not_usable" => {
+            Step::Said(|t| t.link_dead_heading, |t| t.link_dead_body, false)
+        }
+        ApiClientError::Api { body, .. } if body.error == "already_linked" => {
+            Step::Said(|t| t.link_already_heading, |t| t.link_already_body, true)
+        }
         _ => Step::Failed(error),
     }
 }
@@ -60,24 +65,35 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
-    let request = move || RedeemRequest {
-        token: token.clone(),
-        code: typed.then(|| code.get_untracked().trim().to_owned()),
+    let path = match &token {
+        Some(token) => format!("/api/access-links/{token}"),
+        None => "/api/access-links/preview".to_owned(),
+    };
+    // `{"token":…}` or `{"code":…}`, the body of the preview (a typed code) and of redeeming.
+    let body = move || match &token {
+        Some(token) => format!(r#"{{"token":{}}}"#, api::quoted(token)),
+        None => format!(r#"{{"code":{}}}"#, api::quoted(code.get_untracked().trim())),
     };
 
     // Shows the preview, or on the code form the problem (a typo must not lose the words).
     let preview = {
-        let request = request.clone();
+        let body = body.clone();
         move || {
-            let request = request();
+            let body = typed.then(&body);
+            let path = path.clone();
             busy.set(true);
             spawn_local(async move {
-                let answer = api::link_preview(&request).await;
+                let keys = ["patient_first_name", "patient_last_name", "practice_name"];
+                let method = if typed { "POST" } else { "GET" };
+                let answer = api::items(method, &path, body, &keys).await;
                 let _ = busy.try_set(false);
                 let next = match answer {
-                    Ok(preview) => Step::Confirm(preview),
+                    Ok(mut found) => {
+                        let p = found.pop().unwrap_or_default();
+                        Step::Confirm(p.join("\u{1f}").replacen('\u{1f}', " ", 1))
+                    }
                     Err(error) => match (typed, step_of(error.clone())) {
-                        (true, Step::Dead) => {
+                        (true, Step::Said(_, _, false)) => {
                             return report(
                                 problem,
                                 Problem::Invalid("link-code", |t| t.link_code_unusable),
@@ -123,16 +139,18 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
             return;
         }
         busy.set(true);
-        let request = request();
+        let body = body();
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::redeem(&request).await {
+            let path = "/api/access-links/redeem";
+            match api::items("POST", path, Some(body), &["practice_slug"]).await {
                 Ok(added) => {
+                    let slug = added.concat().concat();
                     // The practice may be new to this account: the session lists it.
                     if let Ok(info) = api::session().await {
                         session.signed_in(info);
                     }
-                    navigate(&format!("/practices/{}", added.practice_slug), replace());
+                    navigate(&format!("/practices/{slug}"), replace());
                 }
                 Err(error) => {
                     let _ = busy.try_set(false);
@@ -190,8 +208,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
         <PageTitle page=|t| t.link_page_title />
         {move || match step.get() {
             Step::Ask => ask(),
-            Step::Confirm(p) => {
-                let names = format!("{} {}\u{1f}{}", p.patient_first_name, p.patient_last_name, p.practice_name);
+            Step::Confirm(names) => {
                 view! {
                     <h1 tabindex="-1">
                         {tr_with(
@@ -209,15 +226,10 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
                 }
                 .into_any()
             }
-            Step::Dead => view! {
-                <h1 tabindex="-1">{tr(|t| t.link_dead_heading)}</h1>
-                <p>{tr(|t| t.link_dead_body)}</p>
-            }
-            .into_any(),
-            Step::Already => view! {
-                <h1 tabindex="-1">{tr(|t| t.link_already_heading)}</h1>
-                <p>{tr(|t| t.link_already_body)}</p>
-                <p>
+            Step::Said(heading, body, more) => view! {
+                <h1 tabindex="-1">{tr(heading)}</h1>
+                <p>{tr(body)}</p>
+                <p hidden=!more>
                     <a class="button" href="/overview">{tr(|t| t.link_see_records)}</a>
                 </p>
             }

@@ -17,10 +17,10 @@ use crate::{
     session::use_session,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use serde::de::DeserializeOwned;
-use wire::records::{
-    valid_email, valid_zip, Address, Appointment, AppointmentStatus, Document, Form, FormStatus,
-    Profile, ProfileUpdate, TreatmentPlan,
+use wire::{
+    api::{LinkStatus, Relationship},
+    patients::PatientSummary,
+    records::{valid_email, valid_zip},
 };
 
 type Text = fn(&'static Strings) -> &'static str;
@@ -48,89 +48,101 @@ fn row(title: String, detail: String) -> Row {
     }
 }
 
-fn appointment(t: &'static Strings, a: &Appointment, _: &str) -> Row {
-    let status = match a.status {
-        AppointmentStatus::Scheduled => t.appt_scheduled,
-        AppointmentStatus::Confirmed => t.appt_confirmed,
-        AppointmentStatus::Cancelled => t.appt_cancelled,
-        AppointmentStatus::Completed => t.appt_completed,
-        AppointmentStatus::NoShow => t.appt_no_show,
+/// `starts_at`, `practice_time_zone`, `with_whom`, `location`, `status`, `upcoming`.
+const APPOINTMENT: &[&str] = &[
+    "starts_at",
+    "practice_time_zone",
+    "with_whom",
+    "location",
+    "status",
+    "upcoming",
+];
+
+fn appointment(t: &'static Strings, a: &[String], _: &str) -> Row {
+    let status = match a[4].as_str() {
+        "confirmed" => t.appt_confirmed,
+        "cancelled" => t.appt_cancelled,
+        "completed" => t.appt_completed,
+        "no_show" => t.appt_no_show,
+        _ => t.appt_scheduled,
     };
     Row {
-        group: Some(if a.upcoming {
+        group: Some(if a[5] == "true" {
             t.appointments_upcoming
         } else {
             t.appointments_past
         }),
         ..row(
-            practice_time(t, &a.starts_at, &a.practice_time_zone),
-            format!("{} · {} · {status}", a.with_whom, a.location),
+            practice_time(t, &a[0], &a[1]),
+            format!("{} · {} · {status}", a[2], a[3]),
         )
     }
 }
 
-fn document(t: &'static Strings, d: &Document, id: &str) -> Row {
-    let kb = d.size_bytes.div_ceil(1024);
+const DOCUMENT: &[&str] = &["id", "title", "date", "file_name", "size_bytes"];
+
+fn document(t: &'static Strings, d: &[String], id: &str) -> Row {
+    let kb = d[4].parse::<u64>().unwrap_or(0).div_ceil(1024);
     let size = if kb < 1024 {
         format!("{kb} KB")
     } else {
-        format!("{:.1} MB", kb as f64 / 1024.0)
+        // Tenths by integer arithmetic (float formatting costs ~5 KB of WebAssembly).
+        let tenths = (kb * 10).div_ceil(1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     };
     Row {
-        href: Some(format!("/api/patients/{id}/documents/{}/file", d.id)),
+        href: Some(format!("/api/patients/{id}/documents/{}/file", d[0])),
         ..row(
-            d.title.clone(),
-            format!(
-                "{} · {} · {size}",
-                iso_date_in_words(t, &d.date),
-                d.file_name
-            ),
+            d[1].clone(),
+            format!("{} · {} · {size}", iso_date_in_words(t, &d[2]), d[3]),
         )
     }
 }
 
-fn plan(t: &'static Strings, p: &TreatmentPlan, _: &str) -> Row {
+const PLAN: &[&str] = &["title", "updated_at", "practice_time_zone", "body"];
+
+fn plan(t: &'static Strings, p: &[String], _: &str) -> Row {
     Row {
-        body: Some(p.body.clone()),
+        body: Some(p[3].clone()),
         ..row(
-            p.title.clone(),
-            t.updated_on.replace(
-                "{date}",
-                &practice_time(t, &p.updated_at, &p.practice_time_zone),
-            ),
+            p[0].clone(),
+            t.updated_on
+                .replace("{date}", &practice_time(t, &p[1], &p[2])),
         )
     }
 }
 
-fn form(t: &'static Strings, f: &Form, _: &str) -> Row {
-    let status = match f.status {
-        FormStatus::Assigned => t.form_assigned,
-        FormStatus::InProgress => t.form_in_progress,
-        FormStatus::Completed => t.form_completed,
+const FORM: &[&str] = &["title", "status", "due_date"];
+
+fn form(t: &'static Strings, f: &[String], _: &str) -> Row {
+    let status = match f[1].as_str() {
+        "in_progress" => t.form_in_progress,
+        "completed" => t.form_completed,
+        _ => t.form_assigned,
     };
-    let due = f.due_date.as_ref().map(|d| {
+    let due = (!f[2].is_empty()).then(|| {
         format!(
             " · {}",
-            t.due_on.replace("{date}", &iso_date_in_words(t, d))
+            t.due_on.replace("{date}", &iso_date_in_words(t, &f[2]))
         )
     });
-    row(
-        f.title.clone(),
-        format!("{status}{}", due.unwrap_or_default()),
-    )
+    row(f[0].clone(), format!("{status}{}", due.unwrap_or_default()))
 }
 
+type Make = fn(&'static Strings, &[String], &str) -> Row;
+
 /// Loads one kind and turns it into rows in the person's language.
-fn rows<T: DeserializeOwned + Send + Sync + 'static>(
+fn rows(
     id: &str,
     kind: &'static str,
-    make: fn(&'static Strings, &T, &str) -> Row,
+    keys: &'static [&'static str],
+    make: Make,
 ) -> Signal<Option<Result<Vec<Row>, ApiClientError>>> {
     let locale = use_locale();
     let owned = id.to_owned();
-    let state = load(owned.clone(), {
-        let id = owned.clone();
-        async move { api::record_list::<T>(&id, kind).await }
+    let path = format!("/api/patients/{id}/{kind}");
+    let state = load(owned.clone(), async move {
+        api::items("GET", &path, None, keys).await
     });
     Signal::derive(move || {
         let t = locale.t();
@@ -216,15 +228,15 @@ pub(super) fn Records(id: String) -> impl IntoView {
         {section(
             |t| t.appointments_heading,
             |t| t.appointments_empty,
-            rows::<Appointment>(&id, "appointments", appointment),
+            rows(&id, "appointments", APPOINTMENT, appointment),
         )}
-        {section(|t| t.documents_heading, |t| t.documents_empty, rows::<Document>(&id, "documents", document))}
+        {section(|t| t.documents_heading, |t| t.documents_empty, rows(&id, "documents", DOCUMENT, document))}
         {section(
             |t| t.plans_heading,
             |t| t.plans_empty,
-            rows::<TreatmentPlan>(&id, "treatment-plans", plan),
+            rows(&id, "treatment-plans", PLAN, plan),
         )}
-        {section(|t| t.forms_heading, |t| t.forms_empty, rows::<Form>(&id, "forms", form))}
+        {section(|t| t.forms_heading, |t| t.forms_empty, rows(&id, "forms", FORM, form))}
         <p class="back">
             <a href=format!("/patients/{id}")>{tr(|t| t.back_to_patient)}</a>
         </p>
@@ -286,9 +298,9 @@ fn check(field: &'static str, value: &str) -> Option<Problem> {
 #[component]
 pub(super) fn ProfilePage(id: String) -> impl IntoView {
     let current = use_current();
-    let profile = load(id.clone(), {
-        let id = id.clone();
-        async move { api::profile(&id).await }
+    let path = format!("/api/patients/{id}/profile");
+    let profile = load(id.clone(), async move {
+        api::items("GET", &path, None, &PROFILE).await
     });
     let back = format!("/patients/{id}");
     view! {
@@ -303,7 +315,10 @@ pub(super) fn ProfilePage(id: String) -> impl IntoView {
             None => loading(),
             Some(Err(error)) => failure(error),
             // Drawn once: later answers update the fields, never what is being typed.
-            Some(Ok(profile)) => untrack(|| profile_form(id.clone(), profile)).into_any(),
+            Some(Ok(mut profile)) => {
+                let profile = profile.pop().unwrap_or_default();
+                untrack(|| profile_form(id.clone(), profile)).into_any()
+            }
         }}
         <p class="back">
             <a href=back>{tr(|t| t.back_to_patient)}</a>
@@ -311,15 +326,28 @@ pub(super) fn ProfilePage(id: String) -> impl IntoView {
     }
 }
 
-fn values(p: &Profile) -> [String; 6] {
-    let a = &p.address;
-    [&a.line1, &a.line2, &a.city, &a.state, &a.zip, &p.email].map(|v| v.clone().unwrap_or_default())
-}
+/// The profile's values, as `GET …/profile` has them (the `PATCH` answer under `profile.`):
+/// the six text fields of [`FIELDS`], then the language.
+const PROFILE: [&str; 7] = [
+    "address.line1",
+    "address.line2",
+    "address.city",
+    "address.state",
+    "address.zip",
+    "email",
+    "preferred_language",
+];
 
-fn profile_form(id: String, profile: Profile) -> impl IntoView {
+fn profile_form(id: String, profile: Vec<String>) -> impl IntoView {
     let session = use_session();
-    let texts = values(&profile).map(RwSignal::new);
-    let language = RwSignal::new(profile.preferred_language);
+    let texts: [RwSignal<String>; 6] =
+        std::array::from_fn(|i| RwSignal::new(profile.get(i).cloned().unwrap_or_default()));
+    let language = RwSignal::new(
+        profile
+            .get(6)
+            .and_then(|code| Language::from_code(code))
+            .unwrap_or_default(),
+    );
     let problems = [(); 6].map(|_| RwSignal::new(None::<Problem>));
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
@@ -348,26 +376,29 @@ fn profile_form(id: String, profile: Profile) -> impl IntoView {
                 found,
             );
         }
-        let [line1, line2, city, state, zip, email] = typed;
-        let update = ProfileUpdate {
-            address: Some(Address {
-                line1: Some(line1),
-                line2: Some(line2),
-                city: Some(city),
-                state: Some(state.to_ascii_uppercase()),
-                zip: Some(zip),
-            }),
-            email: Some(email),
-            preferred_language: Some(language.get_untracked()),
-        };
+        // The whole profile: the server records only what changed.
+        let q: Vec<String> = typed.iter().map(|v| api::quoted(v)).collect();
+        let update = format!(
+            r#"{{"address":{{"line1":{},"line2":{},"city":{},"state":{},"zip":{}}},"email":{},"preferred_language":"{}"}}"#,
+            q[0],
+            q[1],
+            q[2],
+            q[3].to_ascii_uppercase(),
+            q[4],
+            q[5],
+            language.get_untracked().code()
+        );
         busy.set(true);
         let id = id.clone();
         spawn_local(async move {
-            let answer = api::update_profile(&id, &update).await;
+            let path = format!("/api/patients/{id}/profile");
+            let keys = PROFILE.map(|k| format!("profile.{k}"));
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let answer = api::items("PATCH", &path, Some(update), &keys).await;
             let _ = busy.try_set(false);
             let error = match answer {
-                Ok(updated) => {
-                    for (signal, value) in texts.iter().zip(values(&updated.profile)) {
+                Ok(mut updated) => {
+                    for (signal, value) in texts.iter().zip(updated.pop().unwrap_or_default()) {
                         signal.set(value);
                     }
                     saved.set(true);
@@ -466,6 +497,21 @@ fn profile_form(id: String, profile: Profile) -> impl IntoView {
     }
 }
 
+/// `GET /api/overview`'s fields, in the order the overview reads them.
+const OVERVIEW: [&str; 11] = [
+    "patient_id",
+    "first_name",
+    "last_name",
+    "practice_slug",
+    "practice_name",
+    "relationship",
+    "verified",
+    "locked",
+    "unread_count",
+    "next_appointment.starts_at",
+    "next_appointment.practice_time_zone",
+];
+
 /// `/overview`: everyone the account acts for at every practice, with what is new.
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -483,7 +529,7 @@ fn OverviewList() -> impl IntoView {
     let locale = use_locale();
     let list = RwSignal::new(None);
     spawn_local(async move {
-        let answer = api::overview().await;
+        let answer = api::items("GET", "/api/overview", None, &OVERVIEW).await;
         if let Err(ApiClientError::Api { status: 401, .. }) = answer {
             session.signed_out(None);
         }
@@ -500,43 +546,48 @@ fn OverviewList() -> impl IntoView {
                 {entries
                     .into_iter()
                     .map(|e| {
-                        let next = e.verified.then(|| {
-                            let next = e.next_appointment.clone();
+                        let verified = e[6] == "true";
+                        let locked = e[7] == "true";
+                        let next = verified.then(|| {
+                            let (at, zone) = (e[9].clone(), e[10].clone());
                             move || {
                                 let t = locale.t();
-                                match &next {
-                                    Some(a) => t.next_appointment.replace(
-                                        "{date}",
-                                        &practice_time(t, &a.starts_at, &a.practice_time_zone),
-                                    ),
-                                    None => t.no_next_appointment.to_owned(),
+                                if at.is_empty() {
+                                    t.no_next_appointment.to_owned()
+                                } else {
+                                    t.next_appointment
+                                        .replace("{date}", &practice_time(t, &at, &zone))
                                 }
                             }
                         });
-                        let patient = wire::patients::PatientSummary {
-                            id: e.patient_id.clone(),
-                            first_name: e.first_name,
-                            last_name: e.last_name,
-                            relationship: e.relationship,
-                            status: if e.locked {
-                                wire::api::LinkStatus::Locked
-                            } else {
-                                wire::api::LinkStatus::Active
+                        let patient = PatientSummary {
+                            id: e[0].clone(),
+                            first_name: e[1].clone(),
+                            last_name: e[2].clone(),
+                            relationship: match e[5].as_str() {
+                                "self" => Relationship::Self_,
+                                "guardian" => Relationship::Guardian,
+                                _ => Relationship::Linked,
                             },
-                            verified: e.verified,
+                            status: if locked {
+                                LinkStatus::Locked
+                            } else {
+                                LinkStatus::Active
+                            },
+                            verified,
                             birth_month_year: None,
                             locked_seconds_left: None,
-                            unread_count: e.unread_count,
+                            unread_count: e[8].parse().unwrap_or(0),
                         };
                         // A lock's wait comes with the gate's answer on the patient's page.
-                        let href = e.locked.then(|| format!("/patients/{}", e.patient_id));
+                        let href = locked.then(|| format!("/patients/{}", e[0]));
                         super::practices::patient_choice(
-                            e.practice_slug,
+                            e[3].clone(),
                             patient,
                             current,
                             href,
                             view! {
-                                <span class="choice-detail">{e.practice_name}</span>
+                                <span class="choice-detail">{e[4].clone()}</span>
                                 {next.map(|next| view! { <span>{next}</span> })}
                             }
                             .into_any(),

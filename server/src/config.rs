@@ -420,6 +420,11 @@ mod tests {
             .collect()
     }
 
+    /// The error `Config::load` gives for these variables (and no file), as text.
+    fn load_error(pairs: &[(&str, &str)]) -> String {
+        Config::load(None, env(pairs)).unwrap_err().to_string()
+    }
+
     fn file(text: &str) -> tempfile::NamedTempFile {
         let f = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(f.path(), text).unwrap();
@@ -446,9 +451,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("bnd"), "{e}");
-        let e = Config::load(None, env(&[("PORTAL_BINDD", "x")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_BINDD", "x")]);
         assert!(
             e.contains("PORTAL_BINDD") && e.contains("PORTAL_BIND"),
             "{e}"
@@ -457,17 +460,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_errors_that_name_the_variable() {
-        let e = Config::load(None, env(&[("PORTAL_BIND", "localhost")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_BIND", "localhost")]);
         assert!(e.contains("PORTAL_BIND"), "{e}");
-        let e = Config::load(None, env(&[("PORTAL_MODE", "prod")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_MODE", "prod")]);
         assert!(e.contains("PORTAL_MODE"), "{e}");
-        let e = Config::load(None, env(&[("PORTAL_DATABASE_URL", "mysql://x")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_DATABASE_URL", "mysql://x")]);
         assert!(e.contains("sqlite://"), "{e}");
         let e = Config::load(Some(std::path::Path::new("/no/such/portal.toml")), env(&[]))
             .unwrap_err()
@@ -496,13 +493,9 @@ mod tests {
         assert!(!c.trust_forwarded_for);
         let c = Config::load(None, env(&[("PORTAL_TRUST_FORWARDED_FOR", "true")])).unwrap();
         assert!(c.trust_forwarded_for);
-        let e = Config::load(None, env(&[("PORTAL_TRUST_FORWARDED_FOR", "maybe")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_TRUST_FORWARDED_FOR", "maybe")]);
         assert!(e.contains("PORTAL_TRUST_FORWARDED_FOR"), "{e}");
-        let e = Config::load(None, env(&[("PORTAL_PUBLIC_URL", "portal.example.com")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_PUBLIC_URL", "portal.example.com")]);
         assert!(e.contains("PORTAL_PUBLIC_URL"), "{e}");
     }
 
@@ -511,9 +504,7 @@ mod tests {
         let c = Config::load(None, env(&[("PORTAL_MODE", "production")])).unwrap();
         let e = c.check_serve().unwrap_err().to_string();
         assert!(e.contains("PORTAL_SECRET_KEY"), "{e}");
-        let e = Config::load(None, env(&[("PORTAL_SECRET_KEY", "short")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_SECRET_KEY", "short")]);
         assert!(e.contains("at least 32 bytes"), "{e}");
         let key = "k".repeat(32);
         let c = Config::load(
@@ -547,42 +538,25 @@ mod tests {
     fn smtp_needs_its_keys() {
         let c = Config::load(None, env(&[])).unwrap();
         assert_eq!(c.email_provider, EmailProvider::Outbox);
-        let e = Config::load(None, env(&[("PORTAL_EMAIL_PROVIDER", "smtp")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_EMAIL_PROVIDER", "smtp")]);
         assert!(e.contains("PORTAL_SMTP_HOST"), "{e}");
-        let e = Config::load(
-            None,
-            env(&[
-                ("PORTAL_EMAIL_PROVIDER", "smtp"),
-                ("PORTAL_SMTP_HOST", "mail.example.com"),
-            ]),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = load_error(&[
+            ("PORTAL_EMAIL_PROVIDER", "smtp"),
+            ("PORTAL_SMTP_HOST", "mail.example.com"),
+        ]);
         assert!(e.contains("PORTAL_SMTP_FROM"), "{e}");
-        let e = Config::load(
-            None,
-            env(&[
-                ("PORTAL_EMAIL_PROVIDER", "smtp"),
-                ("PORTAL_SMTP_HOST", "mail.example.com"),
-                ("PORTAL_SMTP_FROM", "not an address"),
-            ]),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = load_error(&[
+            ("PORTAL_EMAIL_PROVIDER", "smtp"),
+            ("PORTAL_SMTP_HOST", "mail.example.com"),
+            ("PORTAL_SMTP_FROM", "not an address"),
+        ]);
         assert!(e.contains("PORTAL_SMTP_FROM"), "{e}");
-        let e = Config::load(
-            None,
-            env(&[
-                ("PORTAL_EMAIL_PROVIDER", "smtp"),
-                ("PORTAL_SMTP_HOST", "mail.example.com"),
-                ("PORTAL_SMTP_FROM", "Portal <portal@example.com>"),
-                ("PORTAL_SMTP_USERNAME", "portal"),
-            ]),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = load_error(&[
+            ("PORTAL_EMAIL_PROVIDER", "smtp"),
+            ("PORTAL_SMTP_HOST", "mail.example.com"),
+            ("PORTAL_SMTP_FROM", "Portal <portal@example.com>"),
+            ("PORTAL_SMTP_USERNAME", "portal"),
+        ]);
         assert!(e.contains("PORTAL_SMTP_PASSWORD"), "{e}");
         let c = Config::load(
             None,
@@ -597,28 +571,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.smtp_port, 465);
         assert_eq!(c.smtp_tls, SmtpTls::Tls);
-        let e = Config::load(None, env(&[("PORTAL_SMTP_TLS", "ssl")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_SMTP_TLS", "ssl")]);
         assert!(e.contains("PORTAL_SMTP_TLS"), "{e}");
     }
 
     #[test]
     fn twilio_needs_its_keys() {
-        let e = Config::load(None, env(&[("PORTAL_SMS_PROVIDER", "twilio")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_SMS_PROVIDER", "twilio")]);
         assert!(e.contains("PORTAL_TWILIO_ACCOUNT_SID"), "{e}");
-        let e = Config::load(
-            None,
-            env(&[
-                ("PORTAL_SMS_PROVIDER", "twilio"),
-                ("PORTAL_TWILIO_ACCOUNT_SID", "AC123"),
-                ("PORTAL_TWILIO_AUTH_TOKEN", "tok"),
-            ]),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = load_error(&[
+            ("PORTAL_SMS_PROVIDER", "twilio"),
+            ("PORTAL_TWILIO_ACCOUNT_SID", "AC123"),
+            ("PORTAL_TWILIO_AUTH_TOKEN", "tok"),
+        ]);
         assert!(e.contains("PORTAL_TWILIO_FROM"), "{e}");
         let c = Config::load(
             None,
@@ -631,9 +596,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.sms_provider, SmsProvider::Twilio);
-        let e = Config::load(None, env(&[("PORTAL_SMS_PROVIDER", "carrier-pigeon")]))
-            .unwrap_err()
-            .to_string();
+        let e = load_error(&[("PORTAL_SMS_PROVIDER", "carrier-pigeon")]);
         assert!(e.contains("PORTAL_SMS_PROVIDER"), "{e}");
     }
 }

@@ -19,7 +19,7 @@ use wire::access_links::{AccessLink, AccessLinkPreview, AccessLinkStatus, Redeem
 use wire::api::{ContactLink, Language, Relationship};
 
 use crate::app::AppState;
-use crate::auth::{ceil_seconds, SignedIn, HOUR_MS};
+use crate::auth::{within_hourly_limit, SignedIn, HOUR_MS};
 use crate::error::{AppError, AppResult};
 use crate::notify::{Message, NotifyError};
 use crate::practice::Caller;
@@ -111,30 +111,6 @@ fn to_wire(row: &AccessLinkRow, now: i64) -> AccessLink {
     }
 }
 
-async fn practice_audit(
-    state: &AppState,
-    caller: &Caller,
-    practice_id: &str,
-    patient_id: &str,
-    action: &str,
-) -> AppResult<()> {
-    let mut tx = state.store.pool().begin().await?;
-    audit::record_at(
-        &mut tx,
-        &AuditEvent {
-            actor: &caller.actor,
-            practice_id: Some(practice_id),
-            patient_id: Some(patient_id),
-            action,
-            client_addr: caller.client_addr.as_deref(),
-        },
-        state.clock.now_ms(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Practice: creates a link for the patient and e-mails it. A patient without a usable e-mail
 /// address on file is a 422 (`email_missing`, `email_invalid`) and nothing is sent or stored.
 pub async fn create(
@@ -183,18 +159,15 @@ pub async fn create(
         },
     )
     .await?;
-    audit::record_at(
-        &mut tx,
-        &AuditEvent {
-            actor: &caller.actor,
-            practice_id: Some(&practice.id),
-            patient_id: Some(patient_id),
-            action: "practice.access_link.create",
-            client_addr: caller.client_addr.as_deref(),
-        },
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &mut tx,
+            &practice.id,
+            patient_id,
+            "practice.access_link.create",
+            now,
+        )
+        .await?;
     tx.commit().await?;
 
     let language = Language::from_code(&patient.preferred_language).unwrap_or_default();
@@ -296,14 +269,14 @@ pub async fn revoke(
         let revoked = links::revoke(&mut tx, link_id, now).await?;
         tx.commit().await?;
         if revoked {
-            practice_audit(
-                state,
-                caller,
-                &practice.id,
-                &row.patient_id,
-                "practice.access_link.revoke",
-            )
-            .await?;
+            caller
+                .audit_alone(
+                    state,
+                    &practice.id,
+                    &row.patient_id,
+                    "practice.access_link.revoke",
+                )
+                .await?;
         }
     }
     let row = state
@@ -346,18 +319,15 @@ pub async fn revoke_contact(
     if link.status != "revoked" {
         let mut tx = state.store.pool().begin().await?;
         accounts::set_link_status(&mut tx, &link.id, "revoked").await?;
-        audit::record_at(
-            &mut tx,
-            &AuditEvent {
-                actor: &caller.actor,
-                practice_id: Some(&practice.id),
-                patient_id: Some(patient_id),
-                action: "practice.contact.revoke",
-                client_addr: caller.client_addr.as_deref(),
-            },
-            state.clock.now_ms(),
-        )
-        .await?;
+        caller
+            .audit(
+                &mut tx,
+                &practice.id,
+                patient_id,
+                "practice.contact.revoke",
+                state.clock.now_ms(),
+            )
+            .await?;
         tx.commit().await?;
     }
     let link = state
@@ -370,15 +340,6 @@ pub async fn revoke_contact(
     Ok(crate::practice::guardians::to_wire(link))
 }
 
-fn wait_words(ms: i64) -> String {
-    let seconds = ceil_seconds(ms);
-    if seconds < 60 {
-        format!("{seconds} seconds")
-    } else {
-        format!("{} minutes", seconds.div_ceil(60))
-    }
-}
-
 /// Counts a typed code against the per-address and per-account limits (in the database, so the
 /// limits hold across instances); 429 `too_many_requests` past either.
 async fn count_code_attempt(
@@ -386,9 +347,8 @@ async fn count_code_attempt(
     account_id: &str,
     client: Option<IpAddr>,
 ) -> AppResult<()> {
-    use crate::store::sign_in::{lock_window, record_hit};
+    use crate::store::sign_in::record_hit;
     let now = state.clock.now_ms();
-    let hour_ago = now - HOUR_MS;
     let ip_key = format!(
         "access_code:ip:{}",
         client.map(|ip| ip.to_string()).unwrap_or_default()
@@ -399,18 +359,12 @@ async fn count_code_attempt(
         (&ip_key, CODES_PER_IP_PER_HOUR),
         (&account_key, CODES_PER_ACCOUNT_PER_HOUR),
     ] {
-        let window = lock_window(&mut tx, key, hour_ago, now).await?;
-        if window.count >= limit {
-            let wait = window.oldest.unwrap_or(now) + HOUR_MS - now;
-            return Err(AppError::too_many(
-                "too_many_requests",
-                ceil_seconds(wait),
-                format!(
-                    "Too many codes were tried. Try again in {}, or open the link in the e-mail.",
-                    wait_words(wait)
-                ),
-            ));
-        }
+        within_hourly_limit(&mut tx, key, limit, now, "too_many_requests", |wait| {
+            format!(
+                "Too many codes were tried. Try again in {wait}, or open the link in the e-mail."
+            )
+        })
+        .await?;
     }
     record_hit(&mut tx, &ip_key, now).await?;
     record_hit(&mut tx, &account_key, now).await?;

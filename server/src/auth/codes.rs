@@ -44,15 +44,6 @@ fn opted_out() -> AppError {
     )
 }
 
-fn wait_words(ms: i64) -> String {
-    let seconds = ceil_seconds(ms);
-    if seconds < 60 {
-        format!("{seconds} seconds")
-    } else {
-        format!("{} minutes", seconds.div_ceil(60))
-    }
-}
-
 /// `POST /api/auth/code`.
 pub async fn send_code(
     state: &AppState,
@@ -64,7 +55,6 @@ pub async fn send_code(
         return Err(opted_out());
     }
     let now = state.clock.now_ms();
-    let hour_ago = now - HOUR_MS;
     let ip_key = format!(
         "sign_in_code:ip:{}",
         client.map(|ip| ip.to_string()).unwrap_or_default()
@@ -75,31 +65,26 @@ pub async fn send_code(
     let mut tx = state.store.pool().begin().await?;
     // Always the client's key first, then the number's, so two requests never wait on each other
     // in opposite orders.
-    let by_ip = sign_in::lock_window(&mut tx, &ip_key, hour_ago, now).await?;
-    let ip_limit = i64::from(state.config.sign_in_codes_per_ip_per_hour);
-    if by_ip.count >= ip_limit {
-        let wait = by_ip.oldest.unwrap_or(now) + HOUR_MS - now;
-        return Err(AppError::too_many(
-            "too_many_requests",
-            ceil_seconds(wait),
-            format!(
-                "Too many codes were asked for from this connection. Try again in {}.",
-                wait_words(wait)
-            ),
-        ));
-    }
-    let by_phone = sign_in::lock_window(&mut tx, &phone_key, hour_ago, now).await?;
-    if by_phone.count >= CODES_PER_PHONE_PER_HOUR {
-        let wait = by_phone.oldest.unwrap_or(now) + HOUR_MS - now;
-        return Err(AppError::too_many(
-            "too_many_codes",
-            ceil_seconds(wait),
-            format!(
-                "Five codes were sent to this number in the last hour. Try again in {}.",
-                wait_words(wait)
-            ),
-        ));
-    }
+    within_hourly_limit(
+        &mut tx,
+        &ip_key,
+        i64::from(state.config.sign_in_codes_per_ip_per_hour),
+        now,
+        "too_many_requests",
+        |wait| format!("Too many codes were asked for from this connection. Try again in {wait}."),
+    )
+    .await?;
+    let by_phone = within_hourly_limit(
+        &mut tx,
+        &phone_key,
+        CODES_PER_PHONE_PER_HOUR,
+        now,
+        "too_many_codes",
+        |wait| {
+            format!("Five codes were sent to this number in the last hour. Try again in {wait}.")
+        },
+    )
+    .await?;
     if let Some(last) = by_phone.newest {
         let wait = last + RESEND_WAIT_MS - now;
         if wait > 0 {

@@ -17,6 +17,7 @@ use wire::auth::{PracticeSummary, SessionInfo};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::store::sessions::SessionRow;
+use crate::store::sign_in::{lock_window, Window};
 
 const MINUTE_MS: i64 = 60 * 1000;
 pub const HOUR_MS: i64 = 60 * MINUTE_MS;
@@ -78,6 +79,40 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Seconds, rounded up, so "wait 0 seconds" is never said while a wait remains.
 pub fn ceil_seconds(ms: i64) -> u64 {
     (ms.max(0) as u64).div_ceil(1000)
+}
+
+/// A wait in words: seconds under a minute, else whole minutes rounded up.
+pub fn wait_words(ms: i64) -> String {
+    let seconds = ceil_seconds(ms);
+    if seconds < 60 {
+        format!("{seconds} seconds")
+    } else {
+        format!("{} minutes", seconds.div_ceil(60))
+    }
+}
+
+/// One rolling-hour limit in the database: locks `key`'s window in `tx` (so simultaneous
+/// requests cannot both pass) and refuses with 429 `code` when `limit` events are already in
+/// the last hour; `message` says so, given the wait in words. The caller records its hit once
+/// every limit has passed.
+pub(crate) async fn within_hourly_limit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    limit: i64,
+    now: i64,
+    code: &'static str,
+    message: impl FnOnce(String) -> String,
+) -> AppResult<Window> {
+    let window = lock_window(tx, key, now - HOUR_MS, now).await?;
+    if window.count >= limit {
+        let wait = window.oldest.unwrap_or(now) + HOUR_MS - now;
+        return Err(AppError::too_many(
+            code,
+            ceil_seconds(wait),
+            message(wait_words(wait)),
+        ));
+    }
+    Ok(window)
 }
 
 /// A signed-in request. Taking it restarts the session's idle timer.

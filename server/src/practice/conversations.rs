@@ -5,7 +5,6 @@
 use super::{validate, Caller};
 use crate::error::{AppError, AppResult};
 use crate::patients::messages::{sender, status};
-use crate::store::audit::{self, AuditEvent};
 use crate::store::conversations::{self, InboxRow, NewMessage, Stored, ThreadMessageRow};
 use crate::store::practices::PracticeRow;
 use crate::store::{rfc3339, Store};
@@ -79,29 +78,6 @@ fn practice_message(row: ThreadMessageRow) -> PracticeMessage {
     }
 }
 
-async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    caller: &Caller,
-    practice: &PracticeRow,
-    patient_id: &str,
-    action: &str,
-    now: i64,
-) -> AppResult<()> {
-    audit::record_at(
-        tx,
-        &AuditEvent {
-            actor: &caller.actor,
-            practice_id: Some(&practice.id),
-            patient_id: Some(patient_id),
-            action,
-            client_addr: caller.client_addr.as_deref(),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
 async fn conversation(
     store: &Store,
     practice: &PracticeRow,
@@ -152,15 +128,15 @@ pub async fn show(
     let c = conversation(store, &practice, conversation_id).await?;
     let mut tx = store.pool().begin().await?;
     conversations::mark_read_by_practice(&mut tx, &c.id, now).await?;
-    record(
-        &mut tx,
-        caller,
-        &practice,
-        &c.patient_id,
-        "practice.conversation.view",
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &mut tx,
+            &practice.id,
+            &c.patient_id,
+            "practice.conversation.view",
+            now,
+        )
+        .await?;
     tx.commit().await?;
     let messages = store
         .all_messages(&c.id)
@@ -208,15 +184,15 @@ pub async fn reply(
         now,
     )
     .await?;
-    record(
-        &mut tx,
-        caller,
-        &practice,
-        &c.patient_id,
-        "practice.message.send",
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &mut tx,
+            &practice.id,
+            &c.patient_id,
+            "practice.message.send",
+            now,
+        )
+        .await?;
     tx.commit().await?;
     let (Stored::New(m) | Stored::Existing(m)) = stored;
     Ok(PracticeMessage {
@@ -245,15 +221,15 @@ pub async fn assign(
     let assignee = validate::name(&request.assignee, "assignee")?;
     let mut tx = store.pool().begin().await?;
     conversations::assign(&mut tx, &c.id, &assignee).await?;
-    record(
-        &mut tx,
-        caller,
-        &practice,
-        &c.patient_id,
-        "practice.conversation.assign",
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &mut tx,
+            &practice.id,
+            &c.patient_id,
+            "practice.conversation.assign",
+            now,
+        )
+        .await?;
     tx.commit().await?;
     summary_of(store, &c.id).await
 }
@@ -269,15 +245,15 @@ pub async fn close(
     let c = conversation(store, &practice, conversation_id).await?;
     let mut tx = store.pool().begin().await?;
     conversations::close(&mut tx, &c.id).await?;
-    record(
-        &mut tx,
-        caller,
-        &practice,
-        &c.patient_id,
-        "practice.conversation.close",
-        now,
-    )
-    .await?;
+    caller
+        .audit(
+            &mut tx,
+            &practice.id,
+            &c.patient_id,
+            "practice.conversation.close",
+            now,
+        )
+        .await?;
     tx.commit().await?;
     summary_of(store, &c.id).await
 }

@@ -9,8 +9,9 @@ pub mod practices;
 pub mod records;
 pub(crate) mod validate;
 
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::store::audit::Actor;
+use crate::store::audit::{self as audit_log, Actor, AuditEvent};
 use crate::store::practices::PracticeRow;
 use crate::store::Store;
 
@@ -47,5 +48,51 @@ impl Caller {
             Some(id) if *id != practice.id => Err(AppError::NotFound),
             _ => Ok(practice),
         }
+    }
+
+    /// Records this caller's `action` on a patient of a practice in the audit log, in `tx` (the
+    /// transaction of the change it records).
+    pub(crate) async fn audit(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        practice_id: &str,
+        patient_id: &str,
+        action: &str,
+        now: i64,
+    ) -> AppResult<()> {
+        audit_log::record_at(
+            tx,
+            &AuditEvent {
+                actor: &self.actor,
+                practice_id: Some(practice_id),
+                patient_id: Some(patient_id),
+                action,
+                client_addr: self.client_addr.as_deref(),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// [`Caller::audit`] in a transaction of its own, at the state's clock.
+    pub(crate) async fn audit_alone(
+        &self,
+        state: &AppState,
+        practice_id: &str,
+        patient_id: &str,
+        action: &str,
+    ) -> AppResult<()> {
+        let mut tx = state.store.pool().begin().await?;
+        self.audit(
+            &mut tx,
+            practice_id,
+            patient_id,
+            action,
+            state.clock.now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -5,7 +5,6 @@ use super::Caller;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::storage::StorageError;
-use crate::store::audit::{self, AuditEvent};
 use crate::store::practices::PracticeRow;
 use crate::store::records::{NewAppointment, NewDocument};
 use bytes::Bytes;
@@ -69,30 +68,6 @@ async fn patient_of(
     Ok(practice)
 }
 
-async fn audit(
-    state: &AppState,
-    caller: &Caller,
-    practice_id: &str,
-    patient_id: &str,
-    action: &str,
-) -> AppResult<()> {
-    let mut tx = state.store.pool().begin().await?;
-    audit::record_at(
-        &mut tx,
-        &AuditEvent {
-            actor: &caller.actor,
-            practice_id: Some(practice_id),
-            patient_id: Some(patient_id),
-            action,
-            client_addr: caller.client_addr.as_deref(),
-        },
-        state.clock.now_ms(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Publishes (or with a known `external_id` updates) an appointment; returns its id.
 pub async fn publish_appointment(
     state: &AppState,
@@ -135,14 +110,14 @@ pub async fn publish_appointment(
             now: state.clock.now_ms(),
         })
         .await?;
-    audit(
-        state,
-        caller,
-        &practice.id,
-        patient_id,
-        "practice.appointment.publish",
-    )
-    .await?;
+    caller
+        .audit_alone(
+            state,
+            &practice.id,
+            patient_id,
+            "practice.appointment.publish",
+        )
+        .await?;
     Ok(id)
 }
 
@@ -168,14 +143,9 @@ pub async fn publish_plan(
             state.clock.now_ms(),
         )
         .await?;
-    audit(
-        state,
-        caller,
-        &practice.id,
-        patient_id,
-        "practice.plan.publish",
-    )
-    .await?;
+    caller
+        .audit_alone(state, &practice.id, patient_id, "practice.plan.publish")
+        .await?;
     Ok(id)
 }
 
@@ -207,14 +177,9 @@ pub async fn publish_form(
             state.clock.now_ms(),
         )
         .await?;
-    audit(
-        state,
-        caller,
-        &practice.id,
-        patient_id,
-        "practice.form.publish",
-    )
-    .await?;
+    caller
+        .audit_alone(state, &practice.id, patient_id, "practice.form.publish")
+        .await?;
     Ok(id)
 }
 
@@ -324,14 +289,9 @@ where
             return Err(e.into());
         }
     };
-    audit(
-        state,
-        caller,
-        &practice.id,
-        patient_id,
-        "practice.document.publish",
-    )
-    .await?;
+    caller
+        .audit_alone(state, &practice.id, patient_id, "practice.document.publish")
+        .await?;
     Ok(Document {
         id,
         title,

@@ -2,6 +2,7 @@
 //! and the audit log (SPEC 3.2, 3.3, 3.9), on both databases. Time moves with `app.clock`.
 
 mod common;
+use common::people::{call, guardian, patient, sign_in, GRACE, JAMES, MARIA};
 use common::{session_cookie_of, set_cookies, spawn, Db, TestApp};
 use portal_server::practice::{self, Caller};
 use portal_server::store::accounts;
@@ -10,9 +11,6 @@ use std::time::Duration;
 use wire::api::{DobLockout, LinkStatus, Relationship};
 use wire::patients::PatientSummary;
 
-const JAMES: &str = "+19725550102";
-const MARIA: &str = "+19725550101";
-const GRACE: &str = "+19725550103";
 const HOUR: u64 = 3600;
 const DAY: u64 = 24 * HOUR;
 
@@ -27,31 +25,6 @@ struct Ids {
     robert: String,
     maria: String,
     noah: String,
-}
-
-async fn patient(app: &TestApp, slug: &str, body: Value) -> String {
-    practice::patients::create(
-        &app.store,
-        &Caller::cli(),
-        slug,
-        &serde_json::from_value(body).unwrap(),
-    )
-    .await
-    .unwrap()
-    .0
-    .id
-}
-
-async fn guardian(app: &TestApp, slug: &str, patient: &str, phone: &str) {
-    practice::guardians::add(
-        &app.store,
-        &Caller::cli(),
-        slug,
-        patient,
-        &serde_json::from_value(json!({ "phone": phone })).unwrap(),
-    )
-    .await
-    .unwrap();
 }
 
 /// Oak: James Carter (self, JAMES), his dependents Lily Carter and Lily Moss (guardian, pending),
@@ -123,12 +96,6 @@ async fn family(app: &TestApp) -> Ids {
     }
 }
 
-/// Signs in (not remembered). Waits out the 30 s between codes first.
-async fn sign_in(app: &TestApp, phone: &str) -> String {
-    app.clock.advance(secs(31));
-    app.sign_in(phone).await
-}
-
 /// Signs in with "remember this device", presenting `device` (a `portal_device=…` cookie) if
 /// given. Returns the session cookie and the device cookie now in use.
 async fn sign_in_remembered(app: &TestApp, phone: &str, device: Option<&str>) -> (String, String) {
@@ -152,30 +119,6 @@ async fn sign_in_remembered(app: &TestApp, phone: &str, device: Option<&str>) ->
         .or(device.map(str::to_owned))
         .expect("a device cookie");
     (session_cookie_of(&r), device)
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-    let mut request = app.http.request(method, app.url(path));
-    if let Some(cookie) = cookie {
-        request = request.header(reqwest::header::COOKIE, cookie);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let r = request.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 async fn get(app: &TestApp, path: &str, cookie: &str) -> (u16, Value) {

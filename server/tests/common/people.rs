@@ -117,21 +117,13 @@ pub async fn sign_in(app: &TestApp, phone: &str) -> String {
     app.sign_in(phone).await
 }
 
-pub async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
+fn request(app: &TestApp, method: &str, path: &str) -> reqwest::RequestBuilder {
     let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-    let mut request = app.http.request(method, app.url(path));
-    if let Some(cookie) = cookie {
-        request = request.header(reqwest::header::COOKIE, cookie);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
+    app.http.request(method, app.url(path))
+}
+
+/// Sends the request; its status and body (JSON, else the text as a JSON string).
+async fn answer(request: reqwest::RequestBuilder) -> (u16, Value) {
     let r = request.send().await.unwrap();
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
@@ -139,6 +131,24 @@ pub async fn call(
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
+}
+
+/// A portal API call, with the session cookie if given.
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = request(app, method, path);
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    answer(request).await
 }
 
 /// A practice API call with a Bearer token.
@@ -149,18 +159,11 @@ pub async fn practice_call(
     token: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-    let mut request = app.http.request(method, app.url(path)).bearer_auth(token);
+    let mut request = request(app, method, path).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let r = request.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    answer(request).await
 }
 
 pub fn date(iso: &str) -> Value {
@@ -197,30 +200,25 @@ pub async fn verify(
     assert_eq!(status, 200, "{answer}");
 }
 
+/// `phone`, signed in, with Lily verified as her guardian `own` (first, last, dob): the
+/// guardian link activated.
+async fn guardian_of_lily(
+    app: &TestApp,
+    f: &Family,
+    phone: &str,
+    own: (&str, &str, &str),
+) -> String {
+    let cookie = sign_in(app, phone).await;
+    verify(app, &cookie, &f.lily, "2016-09-03", Some(own)).await;
+    cookie
+}
+
 /// James, signed in, with Lily verified (his guardian link activated).
 pub async fn james_with_lily(app: &TestApp, f: &Family) -> String {
-    let james = sign_in(app, JAMES).await;
-    verify(
-        app,
-        &james,
-        &f.lily,
-        "2016-09-03",
-        Some(("James", "Carter", "1982-11-05")),
-    )
-    .await;
-    james
+    guardian_of_lily(app, f, JAMES, ("James", "Carter", "1982-11-05")).await
 }
 
 /// Grace, signed in, with Lily verified (her guardian link activated).
 pub async fn grace_with_lily(app: &TestApp, f: &Family) -> String {
-    let grace = sign_in(app, GRACE).await;
-    verify(
-        app,
-        &grace,
-        &f.lily,
-        "2016-09-03",
-        Some(("Grace", "Kim", "1960-02-14")),
-    )
-    .await;
-    grace
+    guardian_of_lily(app, f, GRACE, ("Grace", "Kim", "1960-02-14")).await
 }

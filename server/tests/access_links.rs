@@ -64,11 +64,94 @@ async fn last_email(app: &TestApp) -> Emailed {
     }
 }
 
+/// Creates (and e-mails) an access link for an Oak patient, with this practice token.
 async fn create_link(app: &TestApp, token: &str, patient: &str) -> (u16, Value) {
     practice_call(
         app,
         "post",
         &format!("/api/practice/practices/oak/patients/{patient}/access-links"),
+        token,
+        None,
+    )
+    .await
+}
+
+/// The preview of the link in an e-mail (`GET /api/access-links/{token}`).
+async fn open_link(app: &TestApp, cookie: &str, token: &str) -> (u16, Value) {
+    call(
+        app,
+        "get",
+        &format!("/api/access-links/{token}"),
+        Some(cookie),
+        None,
+    )
+    .await
+}
+
+/// The preview of a typed code.
+async fn preview_code(app: &TestApp, cookie: &str, code: &str) -> (u16, Value) {
+    call(
+        app,
+        "post",
+        "/api/access-links/preview",
+        Some(cookie),
+        Some(json!({ "code": code })),
+    )
+    .await
+}
+
+/// Redeems a link: `{"token": …}` or `{"code": …}`.
+async fn redeem(app: &TestApp, cookie: &str, body: Value) -> (u16, Value) {
+    call(
+        app,
+        "post",
+        "/api/access-links/redeem",
+        Some(cookie),
+        Some(body),
+    )
+    .await
+}
+
+/// Oak's list of the patient's access links.
+async fn links_of(app: &TestApp, token: &str, patient: &str) -> (u16, Value) {
+    practice_call(
+        app,
+        "get",
+        &format!("/api/practice/practices/oak/patients/{patient}/access-links"),
+        token,
+        None,
+    )
+    .await
+}
+
+async fn revoke_link(app: &TestApp, token: &str, link: &str) -> (u16, Value) {
+    practice_call(
+        app,
+        "post",
+        &format!("/api/practice/practices/oak/access-links/{link}/revoke"),
+        token,
+        None,
+    )
+    .await
+}
+
+/// Oak's list of the patient's contact links.
+async fn contacts_of(app: &TestApp, token: &str, patient: &str) -> (u16, Value) {
+    practice_call(
+        app,
+        "get",
+        &format!("/api/practice/practices/oak/patients/{patient}/contacts"),
+        token,
+        None,
+    )
+    .await
+}
+
+async fn revoke_contact(app: &TestApp, token: &str, patient: &str, contact: &str) -> (u16, Value) {
+    practice_call(
+        app,
+        "post",
+        &format!("/api/practice/practices/oak/patients/{patient}/contacts/{contact}/revoke"),
         token,
         None,
     )
@@ -113,14 +196,7 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
 
     let maria = sign_in(&app, MARIA).await;
     for _ in 0..2 {
-        let (status, preview) = call(
-            &app,
-            "get",
-            &format!("/api/access-links/{}", mail.token),
-            Some(&maria),
-            None,
-        )
-        .await;
+        let (status, preview) = open_link(&app, &maria, &mail.token).await;
         assert_eq!(status, 200, "{preview}");
         assert_eq!(
             preview,
@@ -129,14 +205,7 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
                    "expires_at": link["expires_at"]})
         );
     }
-    let (status, redeemed) = call(
-        &app,
-        "post",
-        "/api/access-links/redeem",
-        Some(&maria),
-        Some(json!({"token": mail.token})),
-    )
-    .await;
+    let (status, redeemed) = redeem(&app, &maria, json!({"token": mail.token})).await;
     assert_eq!(status, 200, "{redeemed}");
     assert_eq!(redeemed["patient_id"], ana.as_str());
     assert_eq!(redeemed["relationship"], "linked");
@@ -178,27 +247,10 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
     .await;
     assert_eq!(status, 200);
 
-    let (_, links) = practice_call(
-        &app,
-        "get",
-        &format!("/api/practice/practices/oak/patients/{ana}/access-links"),
-        &token,
-        None,
-    )
-    .await;
+    let (_, links) = links_of(&app, &token, &ana).await;
     assert_eq!(links[0]["status"], "used");
     assert!(links[0]["used_at"].is_string());
-    let (status, answer) = practice_call(
-        &app,
-        "post",
-        &format!(
-            "/api/practice/practices/oak/access-links/{}/revoke",
-            link["id"].as_str().unwrap()
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let (status, answer) = revoke_link(&app, &token, link["id"].as_str().unwrap()).await;
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer["error"], "link_used");
     let (_, audit) = practice_call(
@@ -223,14 +275,7 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
 
     // Another practice's token cannot touch Oak's patient.
     let elm = app.token(Some("elm")).await;
-    let (status, _) = practice_call(
-        &app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{ana}/access-links"),
-        &elm,
-        None,
-    )
-    .await;
+    let (status, _) = create_link(&app, &elm, &ana).await;
     assert_eq!(status, 404);
 }
 
@@ -242,31 +287,14 @@ async fn every_dead_link_and_code_gets_the_same_answer(db: Db) {
     let used = last_email(&app).await;
     let (_, revoked_link) = create_link(&app, &token, &ana).await;
     let revoked = last_email(&app).await;
-    let (status, answer) = practice_call(
-        &app,
-        "post",
-        &format!(
-            "/api/practice/practices/oak/access-links/{}/revoke",
-            revoked_link["id"].as_str().unwrap()
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let (status, answer) = revoke_link(&app, &token, revoked_link["id"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["status"], "revoked");
     create_link(&app, &token, &ana).await;
     let expiring = last_email(&app).await;
 
     let maria = sign_in(&app, MARIA).await;
-    let (status, _) = call(
-        &app,
-        "post",
-        "/api/access-links/redeem",
-        Some(&maria),
-        Some(json!({"token": used.token})),
-    )
-    .await;
+    let (status, _) = redeem(&app, &maria, json!({"token": used.token})).await;
     assert_eq!(status, 200);
 
     let james = sign_in(&app, JAMES).await;
@@ -282,23 +310,9 @@ async fn every_dead_link_and_code_gets_the_same_answer(db: Db) {
         ("revoked", revoked.token.as_str()),
         ("unknown", random_token.as_str()),
     ] {
-        let (s, b) = call(
-            &app,
-            "get",
-            &format!("/api/access-links/{t}"),
-            Some(&james),
-            None,
-        )
-        .await;
+        let (s, b) = open_link(&app, &james, t).await;
         check(s, b, what);
-        let (s, b) = call(
-            &app,
-            "post",
-            "/api/access-links/redeem",
-            Some(&james),
-            Some(json!({"token": t})),
-        )
-        .await;
+        let (s, b) = redeem(&app, &james, json!({"token": t})).await;
         check(s, b, what);
     }
     let random_words = portal_server::access_links::words::random_code();
@@ -308,67 +322,25 @@ async fn every_dead_link_and_code_gets_the_same_answer(db: Db) {
         ("random words", random_words.as_str()),
         ("not words", "hello world"),
     ] {
-        let (s, b) = call(
-            &app,
-            "post",
-            "/api/access-links/preview",
-            Some(&james),
-            Some(json!({"code": c})),
-        )
-        .await;
+        let (s, b) = preview_code(&app, &james, c).await;
         check(s, b, what);
     }
 
     // Day 5 minus a little: still works (preview); day 5 plus one second: dead.
     app.clock.advance(Duration::from_secs(5 * DAY - 120));
     let james = sign_in(&app, JAMES).await;
-    let (s, b) = call(
-        &app,
-        "get",
-        &format!("/api/access-links/{}", expiring.token),
-        Some(&james),
-        None,
-    )
-    .await;
+    let (s, b) = open_link(&app, &james, &expiring.token).await;
     assert_eq!(s, 200, "{b}");
-    let (s, b) = call(
-        &app,
-        "post",
-        "/api/access-links/preview",
-        Some(&james),
-        Some(json!({"code": expiring.code.to_uppercase()})),
-    )
-    .await;
+    let (s, b) = preview_code(&app, &james, &expiring.code.to_uppercase()).await;
     assert_eq!(s, 200, "typed in capitals: {b}");
     app.clock.advance(Duration::from_secs(120 - 31 + 1));
     for _ in 0..1 {
-        let (s, b) = call(
-            &app,
-            "get",
-            &format!("/api/access-links/{}", expiring.token),
-            Some(&james),
-            None,
-        )
-        .await;
+        let (s, b) = open_link(&app, &james, &expiring.token).await;
         check(s, b, "expired");
-        let (s, b) = call(
-            &app,
-            "post",
-            "/api/access-links/redeem",
-            Some(&james),
-            Some(json!({"code": expiring.code})),
-        )
-        .await;
+        let (s, b) = redeem(&app, &james, json!({"code": expiring.code})).await;
         check(s, b, "expired code");
     }
-    let (_, links) = practice_call(
-        &app,
-        "get",
-        &format!("/api/practice/practices/oak/patients/{ana}/access-links"),
-        &token,
-        None,
-    )
-    .await;
+    let (_, links) = links_of(&app, &token, &ana).await;
     let mut statuses: Vec<&str> = links
         .as_array()
         .unwrap()
@@ -386,36 +358,15 @@ async fn an_account_that_already_has_the_record_is_told_and_the_link_is_kept(db:
     let mail = last_email(&app).await;
     // NOBODY is Ana's own number (`self`).
     let own = sign_in(&app, NOBODY).await;
-    let (s, b) = call(
-        &app,
-        "get",
-        &format!("/api/access-links/{}", mail.token),
-        Some(&own),
-        None,
-    )
-    .await;
+    let (s, b) = open_link(&app, &own, &mail.token).await;
     assert_eq!(s, 409, "{b}");
     assert_eq!(b["error"], "already_linked");
     assert!(b["message"].as_str().unwrap().contains("Ana Diaz"));
-    let (s, b) = call(
-        &app,
-        "post",
-        "/api/access-links/redeem",
-        Some(&own),
-        Some(json!({"token": mail.token})),
-    )
-    .await;
+    let (s, b) = redeem(&app, &own, json!({"token": mail.token})).await;
     assert_eq!(s, 409, "{b}");
     assert_eq!(b["error"], "already_linked");
     let maria = sign_in(&app, MARIA).await;
-    let (s, b) = call(
-        &app,
-        "post",
-        "/api/access-links/redeem",
-        Some(&maria),
-        Some(json!({"code": mail.code})),
-    )
-    .await;
+    let (s, b) = redeem(&app, &maria, json!({"code": mail.code})).await;
     assert_eq!(s, 200, "the link was not used up: {b}");
 }
 
@@ -462,14 +413,7 @@ async fn two_accounts_racing_for_one_link_exactly_one_wins(db: Db) {
             "{statuses:?}"
         );
         // Start the next round with nobody linked but Ana herself.
-        let (_, contacts) = practice_call(
-            &app,
-            "get",
-            &format!("/api/practice/practices/oak/patients/{ana}/contacts"),
-            &token,
-            None,
-        )
-        .await;
+        let (_, contacts) = contacts_of(&app, &token, &ana).await;
         let linked: Vec<&Value> = contacts
             .as_array()
             .unwrap()
@@ -477,17 +421,7 @@ async fn two_accounts_racing_for_one_link_exactly_one_wins(db: Db) {
             .filter(|c| c["relationship"] == "linked" && c["status"] == "active")
             .collect();
         assert_eq!(linked.len(), 1, "{contacts}");
-        let (s, _) = practice_call(
-            &app,
-            "post",
-            &format!(
-                "/api/practice/practices/oak/patients/{ana}/contacts/{}/revoke",
-                linked[0]["id"].as_str().unwrap()
-            ),
-            &token,
-            None,
-        )
-        .await;
+        let (s, _) = revoke_contact(&app, &token, &ana, linked[0]["id"].as_str().unwrap()).await;
         assert_eq!(s, 200);
     }
 }
@@ -509,17 +443,7 @@ async fn a_patient_without_a_usable_email_is_a_422_and_nothing_is_sent(db: Db) {
     assert_eq!(b["error"], "email_invalid");
     assert_eq!(b["field"], "email");
     assert!(emails(&app).await.is_empty());
-    let (_, links) = practice_call(
-        &app,
-        "get",
-        &format!(
-            "/api/practice/practices/oak/patients/{}/access-links",
-            f.lily
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let (_, links) = links_of(&app, &token, &f.lily).await;
     assert_eq!(links, json!([]));
 }
 
@@ -531,76 +455,34 @@ async fn typed_codes_are_limited_per_account_and_per_address(db: Db) {
     let maria = sign_in(&app, MARIA).await;
     let wrong = || portal_server::access_links::words::random_code();
     for _ in 0..10 {
-        let (s, b) = call(
-            &app,
-            "post",
-            "/api/access-links/preview",
-            Some(&maria),
-            Some(json!({"code": wrong()})),
-        )
-        .await;
+        let (s, b) = preview_code(&app, &maria, &wrong()).await;
         assert_eq!(s, 410, "{b}");
     }
-    let (s, b) = call(
-        &app,
-        "post",
-        "/api/access-links/preview",
-        Some(&maria),
-        Some(json!({"code": mail.code})),
-    )
-    .await;
+    let (s, b) = preview_code(&app, &maria, &mail.code).await;
     assert_eq!(s, 429, "even the right code waits: {b}");
     assert_eq!(b["error"], "too_many_requests");
     let wait = b["retry_after_seconds"].as_u64().unwrap();
     assert!(wait > 3000 && wait <= 3600, "{wait}");
     assert!(b["message"].as_str().unwrap().contains("minutes"), "{b}");
     // The token in the e-mail is not limited.
-    let (s, _) = call(
-        &app,
-        "get",
-        &format!("/api/access-links/{}", mail.token),
-        Some(&maria),
-        None,
-    )
-    .await;
+    let (s, _) = open_link(&app, &maria, &mail.token).await;
     assert_eq!(s, 200);
     // The same client address: 30 codes an hour, all accounts together.
     let james = sign_in(&app, JAMES).await;
     let grace = sign_in(&app, GRACE).await;
     for cookie in [&james, &grace] {
         for _ in 0..10 {
-            let (s, _) = call(
-                &app,
-                "post",
-                "/api/access-links/preview",
-                Some(cookie),
-                Some(json!({"code": wrong()})),
-            )
-            .await;
+            let (s, _) = preview_code(&app, cookie, &wrong()).await;
             assert_eq!(s, 410);
         }
     }
     let other = sign_in(&app, "+19725550108").await;
-    let (s, b) = call(
-        &app,
-        "post",
-        "/api/access-links/redeem",
-        Some(&other),
-        Some(json!({"code": mail.code})),
-    )
-    .await;
+    let (s, b) = redeem(&app, &other, json!({"code": mail.code})).await;
     assert_eq!(s, 429, "{b}");
     // An hour later the account may try again.
     app.clock.advance(Duration::from_secs(3600));
     let maria = sign_in(&app, MARIA).await;
-    let (s, b) = call(
-        &app,
-        "post",
-        "/api/access-links/redeem",
-        Some(&maria),
-        Some(json!({"code": mail.code})),
-    )
-    .await;
+    let (s, b) = redeem(&app, &maria, json!({"code": mail.code})).await;
     assert_eq!(s, 200, "{b}");
 }
 
@@ -612,26 +494,9 @@ async fn a_revoked_contact_link_loses_access_at_once(db: Db) {
     let path = format!("/api/patients/{}", f.robert);
     let (s, _) = call(&app, "get", &path, Some(&grace), None).await;
     assert_eq!(s, 200);
-    let (_, contacts) = practice_call(
-        &app,
-        "get",
-        &format!("/api/practice/practices/oak/patients/{}/contacts", f.robert),
-        &token,
-        None,
-    )
-    .await;
+    let (_, contacts) = contacts_of(&app, &token, &f.robert).await;
     let id = contacts[0]["id"].as_str().unwrap().to_owned();
-    let (s, b) = practice_call(
-        &app,
-        "post",
-        &format!(
-            "/api/practice/practices/oak/patients/{}/contacts/{id}/revoke",
-            f.robert
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let (s, b) = revoke_contact(&app, &token, &f.robert, &id).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["status"], "revoked");
     let (s, b) = call(&app, "get", &path, Some(&grace), None).await;

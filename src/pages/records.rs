@@ -129,6 +129,11 @@ fn form(t: &'static Strings, f: &[String], _: &str) -> Row {
     row(f[0].clone(), format!("{status}{}", due.unwrap_or_default()))
 }
 
+/// One future type for every list and the profile, so `load` is built once for them.
+async fn get(path: String, keys: &'static [&'static str]) -> Result<api::Items, ApiClientError> {
+    api::items("GET", &path, None, keys).await
+}
+
 type Make = fn(&'static Strings, &[String], &str) -> Row;
 
 /// Loads one kind and turns it into rows in the person's language.
@@ -140,10 +145,10 @@ fn rows(
 ) -> Signal<Option<Result<Vec<Row>, ApiClientError>>> {
     let locale = use_locale();
     let owned = id.to_owned();
-    let path = format!("/api/patients/{id}/{kind}");
-    let state = load(owned.clone(), async move {
-        api::items("GET", &path, None, keys).await
-    });
+    let state = load(
+        owned.clone(),
+        get(format!("/api/patients/{id}/{kind}"), keys),
+    );
     Signal::derive(move || {
         let t = locale.t();
         state.with(|s| {
@@ -298,10 +303,10 @@ fn check(field: &'static str, value: &str) -> Option<Problem> {
 #[component]
 pub(super) fn ProfilePage(id: String) -> impl IntoView {
     let current = use_current();
-    let path = format!("/api/patients/{id}/profile");
-    let profile = load(id.clone(), async move {
-        api::items("GET", &path, None, &PROFILE).await
-    });
+    let profile = load(
+        id.clone(),
+        get(format!("/api/patients/{id}/profile"), &PROFILE),
+    );
     let back = format!("/patients/{id}");
     view! {
         <PageTitle page=|t| t.profile_link />

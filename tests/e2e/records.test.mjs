@@ -90,6 +90,32 @@ describe('family record linking', () => {
     await page.getByRole('button', { name: 'Add record' }).click();
     await verifyAndOpenRecords(page, 'Riverbend Pediatrics', 'Noah', ['1', '25', '2019']);
 
+    // Noah's address and e-mail: a wrong ZIP is explained on submit and nothing typed is lost.
+    await page.getByRole('link', { name: 'Back', exact: true }).click();
+    await heading(page, 'Noah Carter');
+    await page.getByRole('link', { name: 'Address, email and language' }).click();
+    await heading(page, "Noah's address, email and language");
+    await page.getByLabel('Address line 1').fill('12 Oak Lane');
+    await page.getByLabel('Town or city').fill('Plano');
+    await page.getByLabel('ZIP code').fill('750');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    assert.match(await page.locator('#error-summary').innerText(), /ZIP code with 5 numbers/);
+    assert.equal(await page.getByLabel('Address line 1').inputValue(), '12 Oak Lane');
+    await check(page, 'records-profile-errors');
+    await page.getByLabel('ZIP code').fill('75024');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[role=status].notice', { hasText: 'Your changes are saved' }).waitFor();
+    await check(page, 'records-profile-saved');
+    const token = practiceToken(server, 'riverbend');
+    const onFile = await practiceApi(server, token, 'GET', `/practices/riverbend/patients/${noah.id}`);
+    assert.equal(onFile.body.address.zip, '75024', JSON.stringify(onFile.body));
+    assert.equal(onFile.body.address.line1, '12 Oak Lane');
+    await page.getByRole('link', { name: 'Back', exact: true }).click();
+    await heading(page, 'Noah Carter');
+    await page.getByRole('link', { name: 'Appointments, documents and forms' }).click();
+    await heading(page, "Noah's health record");
+
     // In Spanish.
     await page.locator('.lang-switch').click();
     await heading(page, 'Expediente de Noah');
@@ -108,6 +134,12 @@ describe('family record linking', () => {
     assert.match(all, /Noah Carter[\s\S]*Riverbend Pediatrics/);
     assert.match(all, /Next appointment/);
     await check(page, 'records-overview');
+    // On a wide screen, people side by side.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const columns = await page.locator('.overview').evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
+    assert.ok(columns >= 2, `${columns} column(s) at 1280 px`);
+    await check(page, 'records-overview-desktop');
+    await page.setViewportSize(PHONE.viewport);
 
     // The first link again: used up, one page that says so.
     await page.goto(lily.path);

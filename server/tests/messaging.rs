@@ -23,16 +23,14 @@ async fn send(app: &TestApp, cookie: &str, patient: &str, body: &str, key: &str)
 }
 
 async fn thread(app: &TestApp, cookie: &str, patient: &str) -> Value {
-    let (status, body) = call(
+    ok(call(
         app,
         "get",
         &format!("/api/patients/{patient}/messages"),
         Some(cookie),
         None,
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
+    .await)
 }
 
 async fn poll(app: &TestApp, cookie: &str, patient: &str, version: &Value) -> (u16, Value) {
@@ -59,15 +57,14 @@ async fn mark_read(app: &TestApp, cookie: &str, patient: &str, up_to_seq: u64) -
 }
 
 async fn unread_in_list(app: &TestApp, cookie: &str, patient: &str) -> u64 {
-    let (status, list) = call(
+    let list = ok(call(
         app,
         "get",
         "/api/practices/oak/patients",
         Some(cookie),
         None,
     )
-    .await;
-    assert_eq!(status, 200, "{list}");
+    .await);
     list.as_array()
         .unwrap()
         .iter()
@@ -79,58 +76,46 @@ async fn unread_in_list(app: &TestApp, cookie: &str, patient: &str) -> u64 {
 
 /// The practice's inbox, via the API.
 async fn inbox(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
-    let (status, body) = practice_call(
-        app,
-        "get",
-        &format!("/api/practice/practices/oak/conversations{query}"),
-        token,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body = ok(oak_call(app, token, "get", &format!("conversations{query}"), None).await);
     body.as_array().unwrap().clone()
 }
 
 async fn conversation_of(app: &TestApp, token: &str, patient: &str) -> String {
-    let (status, body) = practice_call(
+    let body = ok(oak_call(
         app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{patient}/conversation"),
         token,
+        "post",
+        &format!("patients/{patient}/conversation"),
         None,
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    .await);
     body["id"].as_str().unwrap().to_owned()
 }
 
 async fn reply(app: &TestApp, token: &str, conversation: &str, body: Value) -> (u16, Value) {
-    practice_call(
+    oak_call(
         app,
-        "post",
-        &format!("/api/practice/practices/oak/conversations/{conversation}/messages"),
         token,
+        "post",
+        &format!("conversations/{conversation}/messages"),
         Some(body),
     )
     .await
 }
 
 async fn practice_thread(app: &TestApp, token: &str, conversation: &str) -> Value {
-    let (status, body) = practice_call(
+    ok(oak_call(
         app,
-        "get",
-        &format!("/api/practice/practices/oak/conversations/{conversation}"),
         token,
+        "get",
+        &format!("conversations/{conversation}"),
         None,
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
+    .await)
 }
 
 async fn idle_seconds_left(app: &TestApp, cookie: &str) -> u64 {
-    let (status, body) = call(app, "get", "/api/session", Some(cookie), None).await;
-    assert_eq!(status, 200, "{body}");
+    let body = ok(call(app, "get", "/api/session", Some(cookie), None).await);
     body["idle_seconds_left"].as_u64().unwrap()
 }
 
@@ -665,11 +650,11 @@ async fn assign_close_and_a_patient_message_reopens(db: Db) {
     verify(&app, &maria, &f.maria, "1985-04-12", None).await;
     send(&app, &maria, &f.maria, "Hola", "key-hola-01").await;
     let c2 = conversation_of(&app, &token, &f.maria).await;
-    practice_call(
+    oak_call(
         &app,
-        "post",
-        &format!("/api/practice/practices/oak/conversations/{c2}/close"),
         &token,
+        "post",
+        &format!("conversations/{c2}/close"),
         None,
     )
     .await;

@@ -166,6 +166,31 @@ pub async fn practice_call(
     answer(request).await
 }
 
+/// A practice API call under Oak (`/api/practice/practices/oak/{path}`) with this token.
+pub async fn oak_call(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    practice_call(
+        app,
+        method,
+        &format!("/api/practice/practices/oak/{path}"),
+        token,
+        body,
+    )
+    .await
+}
+
+/// The body of an answer that must be 200.
+#[track_caller]
+pub fn ok((status, body): (u16, Value)) -> Value {
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
 pub fn date(iso: &str) -> Value {
     let mut parts = iso.split('-');
     let (y, m, d) = (

@@ -182,6 +182,20 @@ async fn a_dead_link_and_a_record_already_there_say_so_in_words() {
 }
 
 #[wasm_bindgen_test]
+async fn a_session_that_ended_meanwhile_signs_in_again_and_keeps_the_link() {
+    let en = strings(Language::En);
+    start("/link/tok-123", "en", json!({ PREVIEW: signed_out() }));
+    let (_host, _app) = mount();
+    wait_until("signing in again", || heading() == en.sign_in_heading).await;
+    assert_eq!(
+        js("sessionStorage.getItem('portal.return')")
+            .as_string()
+            .as_deref(),
+        Some("/link/tok-123")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_typed_code_keeps_the_words_explains_waits_and_confirms() {
     let en = strings(Language::En);
     start(

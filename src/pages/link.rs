@@ -13,7 +13,7 @@ use crate::{
     },
     i18n::{tr, tr_with, Strings},
     pages::patient::replace,
-    session::{use_session, RequireSignIn},
+    session::{use_session, RequireSignIn, Session},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
@@ -43,8 +43,11 @@ pub fn link_page(token: Option<String>) -> AnyView {
     .into_any()
 }
 
-/// The step an answer leads to (`None`: a problem to show on the code form).
-fn step_of(error: ApiClientError) -> Step {
+/// The step an error answer leads to. A 401 (the session ended meanwhile) signs out: the sign-in page comes, then this link again.
+fn step_of(error: ApiClientError, session: Session) -> Step {
+    if error.status() == Some(401) {
+        session.signed_out(None);
+    }
     match &error {
         ApiClientError::Api { body, .. } if body.error == "link_not_usable" => {
             Step::Said(|t| t.link_dead_heading, |t| t.link_dead_body, false)
@@ -92,7 +95,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
                         let p = found.pop().unwrap_or_default();
                         Step::Confirm(p.join("\u{1f}").replacen('\u{1f}', " ", 1))
                     }
-                    Err(error) => match (typed, step_of(error.clone())) {
+                    Err(error) => match (typed, step_of(error.clone(), session)) {
                         (true, Step::Said(_, _, false)) => {
                             return report(
                                 problem,
@@ -100,10 +103,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
                             )
                         }
                         (true, Step::Failed(_)) => {
-                            if error.status() == Some(401) {
-                                session.signed_out(None);
-                            }
-                            return report(problem, Problem::from_api(&error));
+                            return report(problem, Problem::from_api(&error))
                         }
                         (_, step) => step,
                     },
@@ -154,7 +154,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
                 }
                 Err(error) => {
                     let _ = busy.try_set(false);
-                    if step.try_set(step_of(error)).is_none() {
+                    if step.try_set(step_of(error, session)).is_none() {
                         request_animation_frame(crate::app::focus_heading);
                     }
                 }

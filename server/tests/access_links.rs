@@ -4,7 +4,7 @@
 
 mod common;
 use common::people::{
-    call, family, oak_call, ok, patient, sign_in, verify, Family, GRACE, JAMES, MARIA, NOBODY,
+    call, family, get, oak_call, ok, patient, sign_in, verify, Family, GRACE, JAMES, MARIA, NOBODY,
 };
 use common::{Db, TestApp};
 use serde_json::{json, Value};
@@ -78,14 +78,7 @@ async fn create_link(app: &TestApp, token: &str, patient: &str) -> (u16, Value) 
 
 /// The preview of the link in an e-mail (`GET /api/access-links/{token}`).
 async fn open_link(app: &TestApp, cookie: &str, token: &str) -> (u16, Value) {
-    call(
-        app,
-        "get",
-        &format!("/api/access-links/{token}"),
-        Some(cookie),
-        None,
-    )
-    .await
+    get(app, &format!("/api/access-links/{token}"), cookie).await
 }
 
 /// The preview of a typed code.
@@ -208,14 +201,7 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
     assert_eq!(status, 200, "{redeemed}");
     assert_eq!(redeemed["patient_id"], ana.as_str());
     assert_eq!(redeemed["relationship"], "linked");
-    let (_, list) = call(
-        &app,
-        "get",
-        "/api/practices/oak/patients",
-        Some(&maria),
-        None,
-    )
-    .await;
+    let (_, list) = get(&app, "/api/practices/oak/patients", &maria).await;
     let row = list
         .as_array()
         .unwrap()
@@ -225,25 +211,11 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
     assert_eq!(row["relationship"], "linked");
     assert_eq!(row["status"], "active");
     assert_eq!(row["verified"], false);
-    let (status, answer) = call(
-        &app,
-        "get",
-        &format!("/api/patients/{ana}"),
-        Some(&maria),
-        None,
-    )
-    .await;
+    let (status, answer) = get(&app, &format!("/api/patients/{ana}"), &maria).await;
     assert_eq!(status, 403, "date of birth first: {answer}");
     assert_eq!(answer["error"], "verify_first");
     verify(&app, &maria, &ana, "2012-05-01", None).await;
-    let (status, _) = call(
-        &app,
-        "get",
-        &format!("/api/patients/{ana}"),
-        Some(&maria),
-        None,
-    )
-    .await;
+    let (status, _) = get(&app, &format!("/api/patients/{ana}"), &maria).await;
     assert_eq!(status, 200);
 
     let (_, links) = links_of(&app, &token, &ana).await;
@@ -482,20 +454,18 @@ async fn a_revoked_contact_link_loses_access_at_once(db: Db) {
     let grace = sign_in(&app, GRACE).await;
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;
     let path = format!("/api/patients/{}", f.robert);
-    let (s, _) = call(&app, "get", &path, Some(&grace), None).await;
+    let (s, _) = get(&app, &path, &grace).await;
     assert_eq!(s, 200);
     let (_, contacts) = contacts_of(&app, &token, &f.robert).await;
     let id = contacts[0]["id"].as_str().unwrap().to_owned();
     let b = ok(revoke_contact(&app, &token, &f.robert, &id).await);
     assert_eq!(b["status"], "revoked");
-    let (s, b) = call(&app, "get", &path, Some(&grace), None).await;
+    let (s, b) = get(&app, &path, &grace).await;
     assert_eq!(s, 404, "{b}");
-    let (s, _) = call(
+    let (s, _) = get(
         &app,
-        "get",
         &format!("/api/patients/{}/messages", f.robert),
-        Some(&grace),
-        None,
+        &grace,
     )
     .await;
     assert_eq!(s, 404);

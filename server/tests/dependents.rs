@@ -22,7 +22,7 @@ fn ana(dob: &str) -> Value {
 }
 
 async fn practice_summary(app: &TestApp, cookie: &str, slug: &str) -> Value {
-    let (status, session) = call(app, "get", "/api/session", Some(cookie), None).await;
+    let (status, session) = get(app, "/api/session", cookie).await;
     assert_eq!(status, 200);
     session["practices"]
         .as_array()
@@ -214,25 +214,19 @@ async fn a_new_dependent_is_verified_and_starts_a_conversation_in_the_unassigned
     let token = app.token(Some("oak")).await;
     let james = james_with_lily(&app, &f).await;
     // An older conversation that is already assigned.
-    let (_, c) = practice_call(
+    let (_, c) = oak_call(
         &app,
-        "post",
-        &format!(
-            "/api/practice/practices/oak/patients/{}/conversation",
-            f.lily
-        ),
         &token,
+        "post",
+        &format!("patients/{}/conversation", f.lily),
         None,
     )
     .await;
-    practice_call(
+    oak_call(
         &app,
-        "post",
-        &format!(
-            "/api/practice/practices/oak/conversations/{}/assign",
-            c["id"].as_str().unwrap()
-        ),
         &token,
+        "post",
+        &format!("conversations/{}/assign", c["id"].as_str().unwrap()),
         Some(json!({"assignee": "Nurse Joy"})),
     )
     .await;
@@ -251,23 +245,9 @@ async fn a_new_dependent_is_verified_and_starts_a_conversation_in_the_unassigned
     assert_eq!(added["verified"], true);
     let id = added["id"].as_str().unwrap().to_owned();
     // No date-of-birth check needed: the guardian just gave it.
-    let detail = ok(call(
-        &app,
-        "get",
-        &format!("/api/patients/{id}"),
-        Some(&james),
-        None,
-    )
-    .await);
+    let detail = ok(get(&app, &format!("/api/patients/{id}"), &james).await);
     assert_eq!(detail["dob"], "2021-05-01");
-    let (_, list) = call(
-        &app,
-        "get",
-        "/api/practices/oak/patients",
-        Some(&james),
-        None,
-    )
-    .await;
+    let (_, list) = get(&app, "/api/practices/oak/patients", &james).await;
     let row = list
         .as_array()
         .unwrap()
@@ -280,14 +260,7 @@ async fn a_new_dependent_is_verified_and_starts_a_conversation_in_the_unassigned
         (Some(true), Some(0))
     );
 
-    let (status, thread) = call(
-        &app,
-        "get",
-        &format!("/api/patients/{id}/messages"),
-        Some(&james),
-        None,
-    )
-    .await;
+    let (status, thread) = get(&app, &format!("/api/patients/{id}/messages"), &james).await;
     assert_eq!(status, 200);
     let m = &thread["messages"][0];
     assert_eq!(m["sender"], "system");
@@ -302,28 +275,18 @@ async fn a_new_dependent_is_verified_and_starts_a_conversation_in_the_unassigned
         (Some("unassigned"), Some(0))
     );
 
-    let (_, inbox) = practice_call(
-        &app,
-        "get",
-        "/api/practice/practices/oak/conversations",
-        &token,
-        None,
-    )
-    .await;
+    let (_, inbox) = oak_call(&app, &token, "get", "conversations", None).await;
     let top = &inbox[0];
     assert_eq!(
         (top["patient_name"].as_str(), top["status"].as_str()),
         (Some("Ana Carter"), Some("unassigned"))
     );
     assert_eq!(top["possible_duplicate"], false);
-    let (_, pt) = practice_call(
+    let (_, pt) = oak_call(
         &app,
-        "get",
-        &format!(
-            "/api/practice/practices/oak/conversations/{}",
-            top["id"].as_str().unwrap()
-        ),
         &token,
+        "get",
+        &format!("conversations/{}", top["id"].as_str().unwrap()),
         None,
     )
     .await;
@@ -333,11 +296,11 @@ async fn a_new_dependent_is_verified_and_starts_a_conversation_in_the_unassigned
     );
     assert_eq!(pt["messages"][0]["visible_to_patient"], true);
     // The practice sees who added it, as a guardian.
-    let (_, contacts) = practice_call(
+    let (_, contacts) = oak_call(
         &app,
-        "get",
-        &format!("/api/practice/practices/oak/patients/{id}/contacts"),
         &token,
+        "get",
+        &format!("patients/{id}/contacts"),
         None,
     )
     .await;
@@ -384,14 +347,7 @@ async fn a_possible_duplicate_is_flagged_for_the_practice_and_never_shown(db: Db
     assert_ne!(dup["id"], f.maria.as_str(), "a new record, not Maria's");
     assert_eq!(patient_count(&app, "oak").await, 5);
 
-    let (status, dups) = practice_call(
-        &app,
-        "get",
-        "/api/practice/practices/oak/possible-duplicates",
-        &token,
-        None,
-    )
-    .await;
+    let (status, dups) = oak_call(&app, &token, "get", "possible-duplicates", None).await;
     assert_eq!(status, 200);
     let dups = dups.as_array().unwrap();
     assert_eq!(dups.len(), 1, "{dups:?}");
@@ -399,14 +355,7 @@ async fn a_possible_duplicate_is_flagged_for_the_practice_and_never_shown(db: Db
     assert_eq!(dups[0]["matches"], json!([f.maria]));
     assert_eq!(dups[0]["dob"], "1985-04-12");
     assert!(dups[0]["flagged_at"].is_string());
-    let (_, inbox) = practice_call(
-        &app,
-        "get",
-        "/api/practice/practices/oak/conversations",
-        &token,
-        None,
-    )
-    .await;
+    let (_, inbox) = oak_call(&app, &token, "get", "conversations", None).await;
     let flagged: Vec<bool> = inbox
         .as_array()
         .unwrap()

@@ -23,23 +23,14 @@ async fn send(app: &TestApp, cookie: &str, patient: &str, body: &str, key: &str)
 }
 
 async fn thread(app: &TestApp, cookie: &str, patient: &str) -> Value {
-    ok(call(
-        app,
-        "get",
-        &format!("/api/patients/{patient}/messages"),
-        Some(cookie),
-        None,
-    )
-    .await)
+    ok(get(app, &format!("/api/patients/{patient}/messages"), cookie).await)
 }
 
 async fn poll(app: &TestApp, cookie: &str, patient: &str, version: &Value) -> (u16, Value) {
-    call(
+    get(
         app,
-        "get",
         &format!("/api/patients/{patient}/messages?after_version={version}"),
-        Some(cookie),
-        None,
+        cookie,
     )
     .await
 }
@@ -57,14 +48,7 @@ async fn mark_read(app: &TestApp, cookie: &str, patient: &str, up_to_seq: u64) -
 }
 
 async fn unread_in_list(app: &TestApp, cookie: &str, patient: &str) -> u64 {
-    let list = ok(call(
-        app,
-        "get",
-        "/api/practices/oak/patients",
-        Some(cookie),
-        None,
-    )
-    .await);
+    let list = ok(get(app, "/api/practices/oak/patients", cookie).await);
     list.as_array()
         .unwrap()
         .iter()
@@ -115,7 +99,7 @@ async fn practice_thread(app: &TestApp, token: &str, conversation: &str) -> Valu
 }
 
 async fn idle_seconds_left(app: &TestApp, cookie: &str) -> u64 {
-    let body = ok(call(app, "get", "/api/session", Some(cookie), None).await);
+    let body = ok(get(app, "/api/session", cookie).await);
     body["idle_seconds_left"].as_u64().unwrap()
 }
 
@@ -305,11 +289,11 @@ async fn two_instances_share_sessions_and_a_reply_reaches_a_poll_on_the_other(db
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, body) = practice_call(
+    let (status, body) = oak_call(
         &b,
-        "post",
-        &format!("/api/practice/practices/oak/conversations/{c}/messages"),
         &token,
+        "post",
+        &format!("conversations/{c}/messages"),
         Some(json!({"body": "Come in at 3 pm."})),
     )
     .await;
@@ -678,11 +662,11 @@ async fn the_inbox_lists_unassigned_first_then_newest(db: Db) {
         json!({"body": "Robert's refill is ready."}),
     )
     .await;
-    practice_call(
+    oak_call(
         &app,
-        "post",
-        &format!("/api/practice/practices/oak/conversations/{robert}/assign"),
         &token,
+        "post",
+        &format!("conversations/{robert}/assign"),
         Some(json!({"assignee": "Nurse Joy"})),
     )
     .await;
@@ -780,14 +764,7 @@ async fn another_practice_gets_404(db: Db) {
             "{method} {path}"
         );
     }
-    let (status, _) = practice_call(
-        &app,
-        "get",
-        "/api/practice/practices/oak/conversations",
-        "wrong",
-        None,
-    )
-    .await;
+    let (status, _) = oak_call(&app, "wrong", "get", "conversations", None).await;
     assert_eq!(status, 401);
     assert_eq!(
         practice_thread(&app, &oak, &c).await["messages"]
@@ -1004,12 +981,10 @@ async fn a_long_thread_comes_in_pages_of_two_hundred(db: Db) {
     assert_eq!(messages[0]["seq"], 6, "the newest 200, oldest first");
     assert_eq!(messages[199]["body"], "message 205");
     assert_eq!(t["unread_count"], 205);
-    let (status, earlier) = call(
+    let (status, earlier) = get(
         &app,
-        "get",
         &format!("/api/patients/{}/messages?before=6", f.lily),
-        Some(&james),
-        None,
+        &james,
     )
     .await;
     assert_eq!(status, 200);

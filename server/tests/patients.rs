@@ -2,7 +2,7 @@
 //! and the audit log (SPEC 3.2, 3.3, 3.9), on both databases. Time moves with `app.clock`.
 
 mod common;
-use common::people::{call, guardian, patient, sign_in, GRACE, JAMES, MARIA};
+use common::people::{call, get, guardian, ok, patient, sign_in, GRACE, JAMES, MARIA};
 use common::{session_cookie_of, set_cookies, spawn, Db, TestApp};
 use portal_server::practice::{self, Caller};
 use portal_server::store::accounts;
@@ -121,10 +121,6 @@ async fn sign_in_remembered(app: &TestApp, phone: &str, device: Option<&str>) ->
     (session_cookie_of(&r), device)
 }
 
-async fn get(app: &TestApp, path: &str, cookie: &str) -> (u16, Value) {
-    call(app, "get", path, Some(cookie), None).await
-}
-
 fn date(m: &str, d: &str, y: &str) -> Value {
     json!({"month": m, "day": d, "year": y})
 }
@@ -155,8 +151,7 @@ async fn verify(
 }
 
 async fn list(app: &TestApp, cookie: &str, slug: &str) -> Vec<PatientSummary> {
-    let (status, body) = get(app, &format!("/api/practices/{slug}/patients"), cookie).await;
-    assert_eq!(status, 200, "{body}");
+    let body = ok(get(app, &format!("/api/practices/{slug}/patients"), cookie).await);
     serde_json::from_value(body).unwrap()
 }
 
@@ -291,8 +286,7 @@ async fn impossible_dates_are_not_counted(db: Db) {
     );
     assert_eq!(attempts(&app, JAMES, &ids.james).await, 1);
     // A right answer resets the count.
-    let (status, body) = verify(&app, &james, &ids.james, date("11", "5", "1982"), None).await;
-    assert_eq!(status, 200, "{body}");
+    ok(verify(&app, &james, &ids.james, date("11", "5", "1982"), None).await);
     assert_eq!(attempts(&app, JAMES, &ids.james).await, 0);
 }
 
@@ -582,8 +576,7 @@ async fn guardian_activation_saves_the_guardian_and_activates(db: Db) {
     let contacts = app.store.links_for_patient(&ids.lily).await.unwrap();
     assert_eq!(contacts[0].status, "active");
     assert!(contacts[0].dob_verified_at.is_some());
-    let (status, body) = get(&app, &format!("/api/patients/{}", ids.lily), &james).await;
-    assert_eq!(status, 200, "{body}");
+    let body = ok(get(&app, &format!("/api/patients/{}", ids.lily), &james).await);
     assert_eq!(body["dob"], "2016-09-03");
     assert_eq!(body["practice_phone"], "+19725550100");
     // Once active, later verifications need no details.
@@ -603,8 +596,7 @@ async fn a_verification_lasts_30_days_on_a_remembered_device(db: Db) {
     let app = spawn(db).await;
     let ids = family(&app).await;
     let (session, device) = sign_in_remembered(&app, JAMES, None).await;
-    let (status, body) = verify(&app, &session, &ids.james, date("11", "5", "1982"), None).await;
-    assert_eq!(status, 200, "{body}");
+    let body = ok(verify(&app, &session, &ids.james, date("11", "5", "1982"), None).await);
     let lasts = body["verified_for_seconds"].as_u64().unwrap();
     assert!(lasts > 29 * DAY && lasts <= 30 * DAY, "{lasts}");
     let path = format!("/api/patients/{}", ids.james);
@@ -632,8 +624,7 @@ async fn without_a_remembered_device_a_verification_lasts_the_session(db: Db) {
     let app = spawn(db).await;
     let ids = family(&app).await;
     let session = sign_in(&app, JAMES).await;
-    let (status, body) = verify(&app, &session, &ids.james, date("11", "5", "1982"), None).await;
-    assert_eq!(status, 200, "{body}");
+    let body = ok(verify(&app, &session, &ids.james, date("11", "5", "1982"), None).await);
     let lasts = body["verified_for_seconds"].as_u64().unwrap();
     assert!(lasts <= 12 * HOUR, "{lasts}");
     let path = format!("/api/patients/{}", ids.james);
@@ -647,15 +638,14 @@ async fn guardians_verify_again_after_30_days_even_on_a_remembered_device(db: Db
     let app = spawn(db).await;
     let ids = family(&app).await;
     let (session, device) = sign_in_remembered(&app, JAMES, None).await;
-    let (status, body) = verify(
+    let body = ok(verify(
         &app,
         &session,
         &ids.lily,
         date("9", "3", "2016"),
         Some(james_details()),
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    .await);
     assert!(body["verified_for_seconds"].as_u64().unwrap() <= 30 * DAY);
     let expires: Vec<(i64, i64)> =
         sqlx::query_as("SELECT verified_at, expires_at FROM dob_verifications")
@@ -943,13 +933,12 @@ async fn access_history_says_who(db: Db) {
         .0,
         200
     );
-    let (status, body) = get(
+    let body = ok(get(
         &app,
         &format!("/api/patients/{}/access-history", ids.lily),
         &james,
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    .await);
     let events: Vec<wire::patients::AccessEvent> = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(events[0].action, "access_history.view", "newest first");
     assert_eq!(events[0].who, "you");

@@ -4,7 +4,7 @@
 
 mod common;
 use common::people::{
-    call, family, james_with_lily, ok, practice_call, sign_in, verify, GRACE, MARIA,
+    call, family, get, james_with_lily, oak_call, ok, practice_call, sign_in, verify, GRACE, MARIA,
 };
 use common::{Db, TestApp};
 use serde_json::{json, Value};
@@ -27,11 +27,11 @@ fn utc(app: &TestApp, offset_minutes: i64) -> String {
 }
 
 async fn publish(app: &TestApp, token: &str, patient: &str, kind: &str, body: Value) -> String {
-    let (s, b) = practice_call(
+    let (s, b) = oak_call(
         app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{patient}/{kind}"),
         token,
+        "post",
+        &format!("patients/{patient}/{kind}"),
         Some(body),
     )
     .await;
@@ -63,11 +63,11 @@ async fn upload(
 }
 
 async fn audit_actions(app: &TestApp, token: &str, patient: &str) -> Vec<Value> {
-    let (_, audit) = practice_call(
+    let (_, audit) = oak_call(
         app,
-        "get",
-        &format!("/api/practice/practices/oak/patients/{patient}/audit"),
         token,
+        "get",
+        &format!("patients/{patient}/audit"),
         None,
     )
     .await;
@@ -90,9 +90,9 @@ async fn records_are_behind_the_gate(db: Db) {
     let grace = sign_in(&app, GRACE).await;
     for kind in kinds {
         let path = format!("/api/patients/{}/{kind}", f.robert);
-        let (s, b) = call(&app, "get", &path, Some(&maria), None).await;
+        let (s, b) = get(&app, &path, &maria).await;
         assert_eq!(s, 404, "another account: {kind} {b}");
-        let (s, b) = call(&app, "get", &path, Some(&grace), None).await;
+        let (s, b) = get(&app, &path, &grace).await;
         assert_eq!(s, 403, "unverified: {kind} {b}");
         assert_eq!(b["error"], "verify_first");
         let (s, _) = call(&app, "get", &path, None, None).await;
@@ -101,7 +101,7 @@ async fn records_are_behind_the_gate(db: Db) {
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;
     for kind in kinds {
         let path = format!("/api/patients/{}/{kind}", f.robert);
-        let (s, b) = call(&app, "get", &path, Some(&grace), None).await;
+        let (s, b) = get(&app, &path, &grace).await;
         assert_eq!(s, 200, "{kind}: {b}");
     }
     // One audit row per request, not per item.
@@ -125,11 +125,11 @@ async fn records_are_behind_the_gate(db: Db) {
     }
     // Another practice's token cannot publish for Oak's patient.
     let elm = app.token(Some("elm")).await;
-    let (s, _) = practice_call(
+    let (s, _) = oak_call(
         &app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{}/forms", f.robert),
         &elm,
+        "post",
+        &format!("patients/{}/forms", f.robert),
         Some(json!({"title": "Intake"})),
     )
     .await;
@@ -164,23 +164,11 @@ async fn appointments_come_upcoming_first_then_past_in_the_practices_zone(db: Db
     let mut changed = appt(10 * 24 * 60, "far", "a3");
     changed["status"] = json!("cancelled");
     publish(&app, &token, &f.robert, "appointments", changed).await;
-    let (s, b) = practice_call(
-        &app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{}/appointments", f.robert),
-        &token,
-        Some(json!({"starts_at": "tomorrow at 3", "duration_minutes": 30, "location": "x", "with_whom": "y"})),
-    )
+    let (s, b) = oak_call(&app, &token, "post", &format!("patients/{}/appointments", f.robert), Some(json!({"starts_at": "tomorrow at 3", "duration_minutes": 30, "location": "x", "with_whom": "y"})))
     .await;
     assert_eq!(s, 422);
     assert_eq!(b["field"], "starts_at");
-    let (s, b) = practice_call(
-        &app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{}/appointments", f.robert),
-        &token,
-        Some(json!({"starts_at": at(&app, 5), "duration_minutes": 0, "location": "x", "with_whom": "y"})),
-    )
+    let (s, b) = oak_call(&app, &token, "post", &format!("patients/{}/appointments", f.robert), Some(json!({"starts_at": at(&app, 5), "duration_minutes": 0, "location": "x", "with_whom": "y"})))
     .await;
     assert_eq!(s, 422);
     assert_eq!(b["field"], "duration_minutes");
@@ -188,12 +176,10 @@ async fn appointments_come_upcoming_first_then_past_in_the_practices_zone(db: Db
 
     let grace = sign_in(&app, GRACE).await;
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;
-    let list = ok(call(
+    let list = ok(get(
         &app,
-        "get",
         &format!("/api/patients/{}/appointments", f.robert),
-        Some(&grace),
-        None,
+        &grace,
     )
     .await);
     let list = list.as_array().unwrap();
@@ -252,24 +238,21 @@ async fn plans_and_forms_in_their_order(db: Db) {
     )
     .await;
     publish(&app, &token, &f.robert, "forms", json!({"title": "Survey"})).await;
-    let (s, b) = practice_call(
+    let (s, b) = oak_call(
         &app,
-        "post",
-        &format!("/api/practice/practices/oak/patients/{}/forms", f.robert),
         &token,
+        "post",
+        &format!("patients/{}/forms", f.robert),
         Some(json!({"title": "Bad", "due_date": "2030-02-30"})),
     )
     .await;
     assert_eq!(s, 422);
     assert_eq!(b["field"], "due_date");
-    let (s, b) = practice_call(
+    let (s, b) = oak_call(
         &app,
-        "post",
-        &format!(
-            "/api/practice/practices/oak/patients/{}/treatment-plans",
-            f.robert
-        ),
         &token,
+        "post",
+        &format!("patients/{}/treatment-plans", f.robert),
         Some(json!({"title": " ", "body": "x"})),
     )
     .await;
@@ -278,14 +261,7 @@ async fn plans_and_forms_in_their_order(db: Db) {
 
     let grace = sign_in(&app, GRACE).await;
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;
-    let (_, forms) = call(
-        &app,
-        "get",
-        &format!("/api/patients/{}/forms", f.robert),
-        Some(&grace),
-        None,
-    )
-    .await;
+    let (_, forms) = get(&app, &format!("/api/patients/{}/forms", f.robert), &grace).await;
     let titles: Vec<&str> = forms
         .as_array()
         .unwrap()
@@ -296,12 +272,10 @@ async fn plans_and_forms_in_their_order(db: Db) {
     assert_eq!(forms[0]["status"], "in_progress");
     assert_eq!(forms[0]["due_date"], "2030-04-01");
     assert_eq!(forms[2]["status"], "assigned");
-    let (_, plans) = call(
+    let (_, plans) = get(
         &app,
-        "get",
         &format!("/api/patients/{}/treatment-plans", f.robert),
-        Some(&grace),
-        None,
+        &grace,
     )
     .await;
     assert_eq!(plans[0]["title"], "Blood pressure");
@@ -326,59 +300,52 @@ async fn documents_download_as_attachments(db: Db) {
     assert_eq!(s, 201, "{doc}");
     assert_eq!(doc["size_bytes"], pdf.len());
     assert_eq!(doc["file_name"], "Análisis final.pdf");
-    let (s, b) = upload(
-        &app,
-        &token,
-        &f.robert,
-        "title=x&date=2026-03-02&file_name=x.html",
-        "text/html",
-        b"<p>".to_vec(),
-    )
-    .await;
-    assert_eq!(s, 422, "{b}");
-    assert_eq!(b["error"], "content_type_invalid");
-    let (s, b) = upload(
-        &app,
-        &token,
-        &f.robert,
-        "title=x&date=2026-13-02&file_name=x.pdf",
-        "application/pdf",
-        pdf.clone(),
-    )
-    .await;
-    assert_eq!(s, 422);
-    assert_eq!(b["field"], "date");
-    let (s, b) = upload(
-        &app,
-        &token,
-        &f.robert,
-        "title=x&date=2026-03-02",
-        "application/pdf",
-        pdf.clone(),
-    )
-    .await;
-    assert_eq!(s, 422);
-    assert_eq!(b["error"], "file_name_invalid");
-    let (s, b) = upload(
-        &app,
-        &token,
-        &f.robert,
-        "title=big&date=2026-03-02&file_name=big.pdf",
-        "application/pdf",
-        vec![b'x'; 10 * 1024 * 1024 + 1],
-    )
-    .await;
-    assert_eq!(s, 413, "{b}");
-    assert_eq!(b["error"], "file_too_large");
+    let refused: [(&str, &str, Vec<u8>, u16, &str, &str); 4] = [
+        (
+            "title=x&date=2026-03-02&file_name=x.html",
+            "text/html",
+            b"<p>".to_vec(),
+            422,
+            "error",
+            "content_type_invalid",
+        ),
+        (
+            "title=x&date=2026-13-02&file_name=x.pdf",
+            "application/pdf",
+            pdf.clone(),
+            422,
+            "field",
+            "date",
+        ),
+        (
+            "title=x&date=2026-03-02",
+            "application/pdf",
+            pdf.clone(),
+            422,
+            "error",
+            "file_name_invalid",
+        ),
+        (
+            "title=big&date=2026-03-02&file_name=big.pdf",
+            "application/pdf",
+            vec![b'x'; 10 * 1024 * 1024 + 1],
+            413,
+            "error",
+            "file_too_large",
+        ),
+    ];
+    for (query, content_type, bytes, status, key, value) in refused {
+        let (s, b) = upload(&app, &token, &f.robert, query, content_type, bytes).await;
+        assert_eq!(s, status, "{query}: {b}");
+        assert_eq!(b[key], value, "{query}");
+    }
 
     let grace = sign_in(&app, GRACE).await;
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;
-    let (_, list) = call(
+    let (_, list) = get(
         &app,
-        "get",
         &format!("/api/patients/{}/documents", f.robert),
-        Some(&grace),
-        None,
+        &grace,
     )
     .await;
     assert_eq!(
@@ -445,7 +412,7 @@ async fn profile_updates_are_checked_audited_and_shown_to_the_practice(db: Db) {
     let grace = sign_in(&app, GRACE).await;
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;
     let path = format!("/api/patients/{}/profile", f.robert);
-    let (s, p) = call(&app, "get", &path, Some(&grace), None).await;
+    let (s, p) = get(&app, &path, &grace).await;
     assert_eq!(s, 200);
     assert_eq!(
         p,
@@ -533,14 +500,7 @@ async fn profile_updates_are_checked_audited_and_shown_to_the_practice(db: Db) {
     assert_eq!(b["changed"], json!(["address.line1"]));
     assert_eq!(b["profile"]["address"]["line1"], Value::Null);
 
-    let (_, patient) = practice_call(
-        &app,
-        "get",
-        &format!("/api/practice/practices/oak/patients/{}", f.robert),
-        &token,
-        None,
-    )
-    .await;
+    let (_, patient) = oak_call(&app, &token, "get", &format!("patients/{}", f.robert), None).await;
     assert_eq!(patient["email"], "robert.kim@example.com");
     assert_eq!(patient["preferred_language"], "es");
     assert_eq!(patient["address"]["zip"], "75001");
@@ -582,7 +542,7 @@ async fn the_overview_shows_next_appointments_only_for_verified_patients(db: Db)
     let (s, _) = call(&app, "get", "/api/overview", None, None).await;
     assert_eq!(s, 401);
     let james = james_with_lily(&app, &f).await;
-    let overview = ok(call(&app, "get", "/api/overview", Some(&james), None).await);
+    let overview = ok(get(&app, "/api/overview", &james).await);
     let rows = overview.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{overview}");
     let lily = rows

@@ -151,6 +151,11 @@ pub async fn call(
     answer(request).await
 }
 
+/// A portal API `GET` with the session cookie.
+pub async fn get(app: &TestApp, path: &str, cookie: &str) -> (u16, Value) {
+    call(app, "get", path, Some(cookie), None).await
+}
+
 /// A practice API call with a Bearer token.
 pub async fn practice_call(
     app: &TestApp,

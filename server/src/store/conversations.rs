@@ -198,13 +198,11 @@ pub async fn mark_read_by_account(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    let read_seq: Option<(i64,)> = sqlx::query_as(
-        "SELECT read_seq FROM conversation_reads WHERE conversation_id = $1 AND account_id = $2",
-    )
-    .bind(conversation_id)
-    .bind(account_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let read_seq: Option<(i64,)> = sqlx::query_as(READ_SEQ)
+        .bind(conversation_id)
+        .bind(account_id)
+        .fetch_optional(&mut **tx)
+        .await?;
     let Some((read_seq,)) = read_seq else {
         return Ok(false);
     };
@@ -376,6 +374,10 @@ const THREAD_MESSAGES: &str =
    LEFT JOIN accounts a ON a.id = m.sender_account_id
    LEFT JOIN contact_links l ON l.account_id = m.sender_account_id AND l.patient_id = c.patient_id";
 
+/// The account's read cursor in a conversation ($1 conversation, $2 account).
+const READ_SEQ: &str =
+    "SELECT read_seq FROM conversation_reads WHERE conversation_id = $1 AND account_id = $2";
+
 /// A possible duplicate flagged when a guardian added a patient.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DuplicateRow {
@@ -393,14 +395,8 @@ impl Store {
         practice_id: &str,
         patient_id: &str,
     ) -> Result<Option<ConversationRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations c
-              WHERE c.practice_id = $1 AND c.patient_id = $2"
-        ))
-        .bind(practice_id)
-        .bind(patient_id)
-        .fetch_optional(self.pool())
-        .await?)
+        self.conversation_where(practice_id, "patient_id", patient_id)
+            .await
     }
 
     pub async fn conversation_in_practice(
@@ -408,12 +404,23 @@ impl Store {
         practice_id: &str,
         conversation_id: &str,
     ) -> Result<Option<ConversationRow>> {
+        self.conversation_where(practice_id, "id", conversation_id)
+            .await
+    }
+
+    /// The practice's conversation whose `column` (a fixed name, never input) is `value`.
+    async fn conversation_where(
+        &self,
+        practice_id: &str,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<ConversationRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c
-              WHERE c.practice_id = $1 AND c.id = $2"
+              WHERE c.practice_id = $1 AND c.{column} = $2"
         ))
         .bind(practice_id)
-        .bind(conversation_id)
+        .bind(value)
         .fetch_optional(self.pool())
         .await?)
     }
@@ -449,13 +456,11 @@ impl Store {
 
     /// The account's read cursor in the conversation (0: nothing read).
     pub async fn read_seq(&self, conversation_id: &str, account_id: &str) -> Result<i64> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT read_seq FROM conversation_reads WHERE conversation_id = $1 AND account_id = $2",
-        )
-        .bind(conversation_id)
-        .bind(account_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<(i64,)> = sqlx::query_as(READ_SEQ)
+            .bind(conversation_id)
+            .bind(account_id)
+            .fetch_optional(self.pool())
+            .await?;
         Ok(row.map_or(0, |(s,)| s))
     }
 

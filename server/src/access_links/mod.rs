@@ -119,12 +119,7 @@ pub async fn create(
     slug: &str,
     patient_id: &str,
 ) -> AppResult<AccessLink> {
-    let practice = caller.practice(&state.store, slug).await?;
-    let patient = state
-        .store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (practice, patient) = caller.patient(&state.store, slug, patient_id).await?;
     let email = match patient.email.as_deref().map(str::trim) {
         None | Some("") => {
             return Err(AppError::invalid(
@@ -226,12 +221,7 @@ pub async fn list(
     slug: &str,
     patient_id: &str,
 ) -> AppResult<Vec<AccessLink>> {
-    let practice = caller.practice(&state.store, slug).await?;
-    state
-        .store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    caller.patient(&state.store, slug, patient_id).await?;
     let now = state.clock.now_ms();
     Ok(state
         .store
@@ -303,12 +293,7 @@ pub async fn revoke_contact(
     patient_id: &str,
     contact_id: &str,
 ) -> AppResult<ContactLink> {
-    let practice = caller.practice(&state.store, slug).await?;
-    state
-        .store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let link = state
         .store
         .links_for_patient(patient_id)

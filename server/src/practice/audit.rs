@@ -2,7 +2,7 @@
 //! current date-of-birth lockouts (SPEC 3.3.2, 4).
 
 use super::Caller;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::store::{rfc3339, Store};
 use wire::api::{AuditEntry, DobLockout};
 
@@ -13,11 +13,7 @@ pub async fn for_patient(
     slug: &str,
     patient_id: &str,
 ) -> AppResult<Vec<AuditEntry>> {
-    let practice = caller.practice(store, slug).await?;
-    store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    caller.patient(store, slug, patient_id).await?;
     let people = store.link_people(patient_id).await?;
     Ok(store
         .audit_for_patient(patient_id)

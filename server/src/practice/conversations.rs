@@ -267,11 +267,7 @@ pub async fn start(
     patient_id: &str,
     now: i64,
 ) -> AppResult<ConversationSummary> {
-    let practice = caller.practice(store, slug).await?;
-    store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (practice, _) = caller.patient(store, slug, patient_id).await?;
     let mut tx = store.pool().begin().await?;
     let id = conversations::conversation_for(&mut tx, &practice.id, patient_id, now).await?;
     tx.commit().await?;

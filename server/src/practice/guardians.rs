@@ -38,11 +38,7 @@ pub async fn add(
     patient_id: &str,
     input: &GuardianInput,
 ) -> AppResult<(ContactLink, bool)> {
-    let practice = caller.practice(store, slug).await?;
-    store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (practice, _) = caller.patient(store, slug, patient_id).await?;
     let mut tx = store.pool().begin().await?;
     let account = accounts::account_for_phone(&mut tx, input.phone.e164()).await?;
     let (link, created) = match accounts::link_for(&mut tx, &account, patient_id).await? {
@@ -100,11 +96,7 @@ pub async fn list(
     slug: &str,
     patient_id: &str,
 ) -> AppResult<Vec<ContactLink>> {
-    let practice = caller.practice(store, slug).await?;
-    store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    caller.patient(store, slug, patient_id).await?;
     Ok(store
         .links_for_patient(patient_id)
         .await?

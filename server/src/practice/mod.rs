@@ -12,6 +12,7 @@ pub(crate) mod validate;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self as audit_log, Actor, AuditEvent};
+use crate::store::patients::PatientRow;
 use crate::store::practices::PracticeRow;
 use crate::store::Store;
 
@@ -48,6 +49,22 @@ impl Caller {
             Some(id) if *id != practice.id => Err(AppError::NotFound),
             _ => Ok(practice),
         }
+    }
+
+    /// The practice by slug (as [`Caller::practice`]) and its patient. A patient of another
+    /// practice answers exactly like one that does not exist.
+    pub async fn patient(
+        &self,
+        store: &Store,
+        slug: &str,
+        patient_id: &str,
+    ) -> AppResult<(PracticeRow, PatientRow)> {
+        let practice = self.practice(store, slug).await?;
+        let patient = store
+            .patient_in_practice(&practice.id, patient_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((practice, patient))
     }
 
     /// Records this caller's `action` on a patient of a practice in the audit log, in `tx` (the

@@ -128,11 +128,7 @@ pub async fn update(
     patient_id: &str,
     input: &PatientInput,
 ) -> AppResult<Patient> {
-    let practice = caller.practice(store, slug).await?;
-    store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (practice, _) = caller.patient(store, slug, patient_id).await?;
     let checked = check(input, &practice.time_zone)?;
     write(
         store,
@@ -196,11 +192,7 @@ pub async fn get(
     slug: &str,
     patient_id: &str,
 ) -> AppResult<Patient> {
-    let practice = caller.practice(store, slug).await?;
-    let row = store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (_, row) = caller.patient(store, slug, patient_id).await?;
     Ok(to_wire(row, slug))
 }
 

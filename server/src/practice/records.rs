@@ -5,7 +5,6 @@ use super::Caller;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::storage::StorageError;
-use crate::store::practices::PracticeRow;
 use crate::store::records::{NewAppointment, NewDocument};
 use bytes::Bytes;
 use futures_util::Stream;
@@ -53,21 +52,6 @@ fn date(value: &str, field: &'static str) -> AppResult<String> {
         })
 }
 
-async fn patient_of(
-    state: &AppState,
-    caller: &Caller,
-    slug: &str,
-    patient_id: &str,
-) -> AppResult<PracticeRow> {
-    let practice = caller.practice(&state.store, slug).await?;
-    state
-        .store
-        .patient_in_practice(&practice.id, patient_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(practice)
-}
-
 /// Publishes (or with a known `external_id` updates) an appointment; returns its id.
 pub async fn publish_appointment(
     state: &AppState,
@@ -76,7 +60,7 @@ pub async fn publish_appointment(
     patient_id: &str,
     input: &AppointmentInput,
 ) -> AppResult<String> {
-    let practice = patient_of(state, caller, slug, patient_id).await?;
+    let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let starts_at = chrono::DateTime::parse_from_rfc3339(input.starts_at.trim())
         .map_err(|_| {
             AppError::invalid(
@@ -128,7 +112,7 @@ pub async fn publish_plan(
     patient_id: &str,
     input: &TreatmentPlanInput,
 ) -> AppResult<String> {
-    let practice = patient_of(state, caller, slug, patient_id).await?;
+    let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let title = text(&input.title, "title", 200)?;
     let body = text(&input.body, "body", 20_000)?;
     let external_id = super::validate::external_id(input.external_id.as_deref())?;
@@ -156,7 +140,7 @@ pub async fn publish_form(
     patient_id: &str,
     input: &FormInput,
 ) -> AppResult<String> {
-    let practice = patient_of(state, caller, slug, patient_id).await?;
+    let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let title = text(&input.title, "title", 200)?;
     let due = input
         .due_date
@@ -223,7 +207,7 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
     E: std::fmt::Display,
 {
-    let practice = patient_of(state, caller, slug, patient_id).await?;
+    let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let title = text(meta.title, "title", 200)?;
     let document_date = date(meta.date, "date")?;
     let file_name = clean_file_name(meta.file_name)?;

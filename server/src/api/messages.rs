@@ -13,6 +13,7 @@ use wire::api::ApiError;
 use wire::messages::{AddDependentRequest, MarkReadRequest, Message, SendMessageRequest, Thread};
 use wire::patients::PatientSummary;
 
+use super::{addr, created_or_ok};
 use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
 use crate::error::{ApiJson, AppError, AppResult};
@@ -23,10 +24,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_thread, send_message))
         .routes(routes!(mark_read))
         .routes(routes!(add_dependent))
-}
-
-fn addr(ClientAddr(a): ClientAddr) -> Option<String> {
-    a.map(|a| a.to_string())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -106,12 +103,7 @@ async fn send_message(
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let (message, created) =
         messages::send(&state, &access, &request, addr(client).as_deref()).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(message)))
+    Ok((created_or_ok(created), Json(message)))
 }
 
 /// This account has seen the conversation up to `up_to_seq`: its unread count drops (another
@@ -156,10 +148,5 @@ async fn add_dependent(
 ) -> AppResult<(StatusCode, Json<PatientSummary>)> {
     let (summary, created) =
         dependents::add(&state, &signed_in, &slug, &request, addr(client).as_deref()).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(summary)))
+    Ok((created_or_ok(created), Json(summary)))
 }

@@ -47,6 +47,20 @@ impl Modify for PracticeTokenScheme {
     }
 }
 
+/// The client address as text, for the audit log.
+fn addr(crate::auth::ClientAddr(a): crate::auth::ClientAddr) -> Option<String> {
+    a.map(|a| a.to_string())
+}
+
+/// `201 Created` for something new, `200 OK` for what an earlier identical request made.
+fn created_or_ok(created: bool) -> axum::http::StatusCode {
+    if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    }
+}
+
 /// The API routes, and the OpenAPI document describing exactly them.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()

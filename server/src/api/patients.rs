@@ -10,6 +10,7 @@ use wire::patients::{
     AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse,
 };
 
+use super::addr;
 use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppResult};
@@ -21,10 +22,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_dob))
         .routes(routes!(patient_detail))
         .routes(routes!(access_history))
-}
-
-fn addr(ClientAddr(a): ClientAddr) -> Option<String> {
-    a.map(|a| a.to_string())
 }
 
 /// Everyone the signed-in account may act for at the practice: itself (`self`), its dependents

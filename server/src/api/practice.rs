@@ -13,6 +13,7 @@ use wire::api::{
     PracticeInput,
 };
 
+use super::created_or_ok;
 use crate::app::AppState;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::practice::{self, Caller};
@@ -72,14 +73,6 @@ impl FromRequestParts<AppState> for Caller {
             practice_id: token.practice_id,
             client_addr,
         })
-    }
-}
-
-fn created_or_ok(created: bool) -> StatusCode {
-    if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
     }
 }
 

@@ -16,6 +16,7 @@ use wire::records::{
     ProfileUpdate, ProfileUpdated, TreatmentPlan, TreatmentPlanInput,
 };
 
+use super::addr;
 use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppError, AppResult};
@@ -35,10 +36,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_plan))
         .routes(routes!(publish_form))
         .routes(routes!(publish_document))
-}
-
-fn addr(ClientAddr(a): ClientAddr) -> Option<String> {
-    a.map(|a| a.to_string())
 }
 
 /// The patient's appointments: upcoming first (soonest first), then past (newest first). Times

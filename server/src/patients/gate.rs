@@ -3,7 +3,7 @@
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 
-use super::{locked, verify_first};
+use super::{locked, verified_in_session, verify_first};
 use crate::app::AppState;
 use crate::auth::{SessionPeek, SignedIn};
 use crate::error::AppError;
@@ -75,16 +75,9 @@ async fn check(
     if link.status != "active" {
         return Err(verify_first());
     }
-    state
-        .store
-        .verification_expiry(
-            &link.link_id,
-            &signed_in.session_id,
-            signed_in.device_id.as_deref(),
-            now,
-        )
-        .await?
-        .ok_or_else(verify_first)?;
+    if !verified_in_session(state, &signed_in, &link.link_id, now).await? {
+        return Err(verify_first());
+    }
     Ok(PatientAccess {
         account_id: signed_in.account_id.clone(),
         signed_in,

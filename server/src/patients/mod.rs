@@ -71,6 +71,26 @@ pub fn verify_first() -> AppError {
     )
 }
 
+/// Whether this session (or its remembered device) verified the link's date of birth and the
+/// verification still holds at `now`.
+async fn verified_in_session(
+    state: &AppState,
+    signed_in: &SignedIn,
+    link_id: &str,
+    now: i64,
+) -> AppResult<bool> {
+    Ok(state
+        .store
+        .verification_expiry(
+            link_id,
+            &signed_in.session_id,
+            signed_in.device_id.as_deref(),
+            now,
+        )
+        .await?
+        .is_some())
+}
+
 /// Records that the account read or changed the patient's data, in its own transaction (reads).
 pub async fn audit_read(
     state: &AppState,
@@ -123,16 +143,7 @@ pub async fn list(
         let locked_ms = link.locked_for(now);
         let verified = link.status == "active"
             && locked_ms.is_none()
-            && state
-                .store
-                .verification_expiry(
-                    &link.link_id,
-                    &signed_in.session_id,
-                    signed_in.device_id.as_deref(),
-                    now,
-                )
-                .await?
-                .is_some();
+            && verified_in_session(state, signed_in, &link.link_id, now).await?;
         let namesake = links.iter().any(|o| {
             o.patient_id != link.patient_id
                 && o.first_name.trim().to_lowercase() == link.first_name.trim().to_lowercase()

@@ -8,7 +8,7 @@ use wire::records::{
     ProfileUpdate, ProfileUpdated, TreatmentPlan,
 };
 
-use super::{audit_read, relationship, PatientAccess};
+use super::{audit_read, relationship, verified_in_session, PatientAccess};
 use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
@@ -393,16 +393,7 @@ pub async fn overview(
         let locked = link.locked_for(now).is_some();
         let verified = !locked
             && link.status == "active"
-            && state
-                .store
-                .verification_expiry(
-                    &link.link_id,
-                    &signed_in.session_id,
-                    signed_in.device_id.as_deref(),
-                    now,
-                )
-                .await?
-                .is_some();
+            && verified_in_session(state, signed_in, &link.link_id, now).await?;
         let unread = unread_by_patient
             .get(&link.patient_id)
             .copied()

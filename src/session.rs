@@ -258,9 +258,13 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let navigate = use_navigate();
-    Effect::new(move |_| {
+    Effect::new(move |mounted: Option<()>| {
         if session.state.with(|s| *s == SessionState::SignedOut) {
-            session.set_return(Some(location.pathname.get_untracked()));
+            // After "Sign out" there is nothing to come back to: the next person at this device
+            // must not land on the last one's page (an access link would add that record).
+            let signed_out_here =
+                mounted.is_some() && session.notice.get_untracked() == Some(Notice::SignedOut);
+            session.set_return((!signed_out_here).then(|| location.pathname.get_untracked()));
             navigate(
                 "/sign-in",
                 NavigateOptions {

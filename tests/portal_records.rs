@@ -196,6 +196,24 @@ async fn a_session_that_ended_meanwhile_signs_in_again_and_keeps_the_link() {
 }
 
 #[wasm_bindgen_test]
+async fn signing_out_on_a_link_leaves_nothing_for_the_next_person() {
+    let en = strings(Language::En);
+    start(
+        "/link/tok-123",
+        "en",
+        json!({ PREVIEW: preview(), "POST /api/auth/sign-out": [204, null] }),
+    );
+    let (_host, _app) = mount();
+    wait_until("the question", || heading().starts_with("Add Lily")).await;
+    find("header .top-button").unwrap().click();
+    wait_until("signed out", || heading() == en.sign_in_heading).await;
+    assert_eq!(
+        js("sessionStorage.getItem('portal.return')"),
+        wasm_bindgen::JsValue::NULL
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_typed_code_keeps_the_words_explains_waits_and_confirms() {
     let en = strings(Language::En);
     start(

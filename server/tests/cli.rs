@@ -2,19 +2,8 @@
 //! line (never a panic) for each kind of bad setup.
 
 mod common;
-use common::Db;
-use std::process::{Command, Output};
-
-fn server(env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portal-server"));
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
-        cmd.env_remove(k);
-    }
-    cmd.envs(env.iter().copied())
-        .args(args)
-        .output()
-        .expect("run portal-server")
-}
+use common::{run_server, run_server_ok, Db};
+use std::process::Output;
 
 fn one_line_error(out: &Output) -> String {
     assert!(!out.status.success());
@@ -34,13 +23,13 @@ async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
         ("PORTAL_DATABASE_URL", url.as_str()),
         ("PORTAL_STORAGE_DIR", files.as_str()),
     ];
-    let first = server(&env, &["seed-demo"]);
+    let first = run_server(&env, &["seed-demo"]);
     assert!(
         first.status.success(),
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    let second = server(&env, &["seed-demo"]);
+    let second = run_server(&env, &["seed-demo"]);
     assert!(second.status.success());
     let printed = String::from_utf8_lossy(&second.stdout);
     for expected in [
@@ -57,7 +46,7 @@ async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
         );
     }
     let count = |slug: &str| {
-        let out = server(&env, &["patient", "list", "--practice", slug]);
+        let out = run_server(&env, &["patient", "list", "--practice", slug]);
         serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout)
             .unwrap()
             .len()
@@ -133,15 +122,9 @@ async fn access_links_and_records_from_the_command_line(db: Db) {
         ("PORTAL_STORAGE_DIR", files.as_str()),
     ];
     let json = |args: &[&str]| {
-        let out = server(&env, args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+        serde_json::from_str::<serde_json::Value>(&run_server_ok(&env, args)).unwrap()
     };
-    assert!(server(&env, &["seed-demo"]).status.success());
+    assert!(run_server(&env, &["seed-demo"]).status.success());
     let store = portal_server::store::Store::connect(&url, 2).await.unwrap();
     let lakeside = store.practice_by_slug("lakeside").await.unwrap().unwrap();
     let lily = store
@@ -289,15 +272,7 @@ async fn practice_operations_from_the_command_line(db: Db) {
         ("PORTAL_DATABASE_URL", url.as_str()),
         ("PORTAL_STORAGE_DIR", files.as_str()),
     ];
-    let ok = |args: &[&str]| {
-        let out = server(&env, args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let ok = |args: &[&str]| run_server_ok(&env, args);
     ok(&[
         "practice",
         "upsert",
@@ -339,7 +314,7 @@ async fn practice_operations_from_the_command_line(db: Db) {
     let token = ok(&["token", "create", "--label", "ehr", "--practice", "hill"]);
     assert!(token.lines().nth(1).unwrap().starts_with("ppt_"));
 
-    let bad = one_line_error(&server(
+    let bad = one_line_error(&run_server(
         &env,
         &[
             "patient",
@@ -355,7 +330,7 @@ async fn practice_operations_from_the_command_line(db: Db) {
         ],
     ));
     assert!(bad.contains("--dob"), "{bad}");
-    let bad = one_line_error(&server(
+    let bad = one_line_error(&run_server(
         &env,
         &[
             "guardian",
@@ -369,7 +344,10 @@ async fn practice_operations_from_the_command_line(db: Db) {
         ],
     ));
     assert!(bad.contains("--phone") && bad.contains("10-digit"), "{bad}");
-    let bad = one_line_error(&server(&env, &["patient", "list", "--practice", "nowhere"]));
+    let bad = one_line_error(&run_server(
+        &env,
+        &["patient", "list", "--practice", "nowhere"],
+    ));
     assert!(bad.contains("not found"), "{bad}");
 }
 
@@ -388,7 +366,7 @@ fn unknown_configuration_key_is_one_clear_line() {
         "bind = \"127.0.0.1:0\"\ndatabse_url = \"sqlite://x.db\"\n",
     )
     .unwrap();
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[],
         &["--config", file.to_str().unwrap(), "migrate"],
     ));
@@ -396,7 +374,7 @@ fn unknown_configuration_key_is_one_clear_line() {
         line.contains("databse_url") && line.contains("portal.toml"),
         "{line}"
     );
-    let line = one_line_error(&server(&[("PORTAL_DATABSE_URL", "x")], &["migrate"]));
+    let line = one_line_error(&run_server(&[("PORTAL_DATABSE_URL", "x")], &["migrate"]));
     assert!(line.contains("PORTAL_DATABSE_URL"), "{line}");
 }
 
@@ -406,12 +384,12 @@ fn unreadable_database_path_is_one_clear_line() {
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, "not a folder").unwrap();
     let url = format!("sqlite://{}/portal.db", blocker.display());
-    let line = one_line_error(&server(&[("PORTAL_DATABASE_URL", &url)], &["migrate"]));
+    let line = one_line_error(&run_server(&[("PORTAL_DATABASE_URL", &url)], &["migrate"]));
     assert!(
         line.contains("cannot open the database") && line.contains("a-file"),
         "{line}"
     );
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[(
             "PORTAL_DATABASE_URL",
             &format!("sqlite://{}", dir.path().display()),
@@ -433,7 +411,7 @@ fn port_in_use_is_one_clear_line() {
         ("PORTAL_DATABASE_URL", url.as_str()),
         ("PORTAL_STATIC_DIR", dir.path().to_str().unwrap()),
     ];
-    let line = one_line_error(&server(&env, &["serve"]));
+    let line = one_line_error(&run_server(&env, &["serve"]));
     assert!(
         line.contains("already in use") && line.contains("PORTAL_BIND"),
         "{line}"
@@ -445,7 +423,7 @@ fn missing_portal_build_is_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());
     let empty = dir.path().join("no-dist");
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[
             ("PORTAL_DATABASE_URL", &url),
             ("PORTAL_STATIC_DIR", empty.to_str().unwrap()),
@@ -459,7 +437,7 @@ fn missing_portal_build_is_one_clear_line() {
 fn serving_in_production_without_a_secret_key_is_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[("PORTAL_DATABASE_URL", &url), ("PORTAL_MODE", "production")],
         &["serve"],
     ));
@@ -467,7 +445,7 @@ fn serving_in_production_without_a_secret_key_is_one_clear_line() {
         line.contains("secret_key") && line.contains("PORTAL_SECRET_KEY"),
         "{line}"
     );
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[
             ("PORTAL_DATABASE_URL", &url),
             ("PORTAL_SECRET_KEY", "too short"),
@@ -481,7 +459,7 @@ fn serving_in_production_without_a_secret_key_is_one_clear_line() {
 fn twilio_without_its_keys_is_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[
             ("PORTAL_DATABASE_URL", &url),
             ("PORTAL_SMS_PROVIDER", "twilio"),
@@ -495,7 +473,7 @@ fn twilio_without_its_keys_is_one_clear_line() {
 fn smtp_without_its_keys_is_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[
             ("PORTAL_DATABASE_URL", &url),
             ("PORTAL_EMAIL_PROVIDER", "smtp"),
@@ -509,7 +487,7 @@ fn smtp_without_its_keys_is_one_clear_line() {
 fn seed_demo_refuses_production() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());
-    let line = one_line_error(&server(
+    let line = one_line_error(&run_server(
         &[("PORTAL_DATABASE_URL", &url), ("PORTAL_MODE", "production")],
         &["seed-demo"],
     ));
@@ -518,7 +496,7 @@ fn seed_demo_refuses_production() {
 
 #[test]
 fn help_documents_each_subcommand() {
-    let out = server(&[], &["--help"]);
+    let out = run_server(&[], &["--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
     for sub in [
         "serve",

@@ -364,17 +364,7 @@ async fn a_possible_duplicate_is_flagged_for_the_practice_and_never_shown(db: Db
         .collect();
     assert_eq!(flagged.iter().filter(|b| **b).count(), 1);
     // And from the command line.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"))
-        .env("PORTAL_DATABASE_URL", &app.config.database_url)
-        .args(["duplicates", "--practice", "oak"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let printed = app.cli_json(&["duplicates", "--practice", "oak"]);
     assert_eq!(printed[0]["patient_id"], dup["id"]);
 }
 

@@ -780,23 +780,7 @@ async fn the_command_line_lists_shows_replies_assigns_and_closes(db: Db) {
     let f = family(&app).await;
     let james = james_with_lily(&app, &f).await;
     send(&app, &james, &f.lily, "From the portal", "key-portal-1").await;
-    let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"));
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
-            cmd.env_remove(k);
-        }
-        let out = cmd
-            .env("PORTAL_DATABASE_URL", &app.config.database_url)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| app.cli_json(args);
     let listed = run(&["conversations", "list", "--practice", "oak"]);
     let c = listed[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(listed[0]["patient_name"], "Lily Carter");
@@ -858,12 +842,7 @@ async fn the_command_line_lists_shows_replies_assigns_and_closes(db: Db) {
         vec!["duplicates", "--help"],
         vec!["conversations", "reply", "--help"],
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"))
-            .args(&help)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        assert!(!out.stdout.is_empty());
+        assert!(!common::run_server_ok(&[], &help).is_empty());
     }
 }
 

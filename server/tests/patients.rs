@@ -963,23 +963,7 @@ async fn lockouts_and_audit_from_the_command_line(db: Db) {
     verify(&app, &james, &ids.james, date("1", "1", "1980"), None).await;
     let (status, _) = verify(&app, &james, &ids.james, date("1", "2", "1980"), None).await;
     assert_eq!(status, 423);
-    let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"));
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
-            cmd.env_remove(k);
-        }
-        let out = cmd
-            .env("PORTAL_DATABASE_URL", &app.config.database_url)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| app.cli_json(args);
     let lockouts = run(&["lockouts", "--practice", "oak"]);
     assert_eq!(lockouts.as_array().unwrap().len(), 1, "{lockouts}");
     assert_eq!(lockouts[0]["patient_id"], ids.james.as_str());

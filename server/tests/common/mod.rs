@@ -244,6 +244,39 @@ impl TestApp {
 }
 
 /// Every `Set-Cookie` of a response.
+/// Runs the `portal-server` binary with only these `PORTAL_*` variables (the test's own are
+/// removed).
+pub fn run_server(env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"));
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
+        cmd.env_remove(k);
+    }
+    cmd.envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("run portal-server")
+}
+
+/// [`run_server`], which must succeed: its standard output.
+pub fn run_server_ok(env: &[(&str, &str)], args: &[&str]) -> String {
+    let out = run_server(env, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl TestApp {
+    /// A command of the command line on this app's database, which must succeed: what it
+    /// prints, as JSON.
+    pub fn cli_json(&self, args: &[&str]) -> serde_json::Value {
+        let out = run_server_ok(&[("PORTAL_DATABASE_URL", &self.config.database_url)], args);
+        serde_json::from_str(&out).unwrap()
+    }
+}
+
 pub fn set_cookies(r: &reqwest::Response) -> Vec<String> {
     r.headers()
         .get_all(reqwest::header::SET_COOKIE)

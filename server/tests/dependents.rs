@@ -306,14 +306,7 @@ async fn a_new_dependent_is_verified_and_starts_a_conversation_in_the_unassigned
     .await;
     assert_eq!(contacts[0]["relationship"], "guardian");
     assert_eq!(contacts[0]["status"], "active");
-    let actions: Vec<String> = app
-        .store
-        .audit_for_patient(&id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.action)
-        .collect();
+    let actions = audit_actions(&app, &id).await;
     assert!(actions.contains(&"dependent.add".to_owned()), "{actions:?}");
 }
 

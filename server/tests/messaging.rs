@@ -561,14 +561,7 @@ async fn the_practice_reading_a_message_shows_as_read(db: Db) {
         t3["version"], t2["version"],
         "a second read changes nothing"
     );
-    let actions: Vec<String> = app
-        .store
-        .audit_for_patient(&f.lily)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.action)
-        .collect();
+    let actions = audit_actions(&app, &f.lily).await;
     assert!(actions.contains(&"practice.conversation.view".to_owned()));
 }
 
@@ -614,14 +607,7 @@ async fn assign_close_and_a_patient_message_reopens(db: Db) {
         t["status"], "assigned",
         "reopened, to the person it was assigned to"
     );
-    let actions: Vec<String> = app
-        .store
-        .audit_for_patient(&f.lily)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.action)
-        .collect();
+    let actions = audit_actions(&app, &f.lily).await;
     for a in [
         "practice.conversation.assign",
         "practice.conversation.close",

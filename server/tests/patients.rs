@@ -2,7 +2,9 @@
 //! and the audit log (SPEC 3.2, 3.3, 3.9), on both databases. Time moves with `app.clock`.
 
 mod common;
-use common::people::{call, get, guardian, ok, patient, sign_in, GRACE, JAMES, MARIA};
+use common::people::{
+    audit_actions, call, get, guardian, ok, patient, sign_in, GRACE, JAMES, MARIA,
+};
 use common::{session_cookie_of, set_cookies, spawn, Db, TestApp};
 use portal_server::practice::{self, Caller};
 use portal_server::store::accounts;
@@ -166,16 +168,6 @@ async fn attempts(app: &TestApp, phone: &str, patient: &str) -> i64 {
     .await
     .unwrap();
     n
-}
-
-async fn audit_actions(app: &TestApp, patient: &str) -> Vec<String> {
-    app.store
-        .audit_for_patient(patient)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.action)
-        .collect()
 }
 
 fn code(body: &Value) -> &str {

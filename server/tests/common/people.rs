@@ -196,6 +196,17 @@ pub fn ok((status, body): (u16, Value)) -> Value {
     body
 }
 
+/// The actions in the patient's audit log, as the store has them.
+pub async fn audit_actions(app: &TestApp, patient: &str) -> Vec<String> {
+    app.store
+        .audit_for_patient(patient)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect()
+}
+
 pub fn date(iso: &str) -> Value {
     let mut parts = iso.split('-');
     let (y, m, d) = (

@@ -4,7 +4,8 @@
 
 mod common;
 use common::people::{
-    call, family, get, oak_call, ok, patient, sign_in, verify, Family, GRACE, JAMES, MARIA, NOBODY,
+    call, family, get, oak_call, ok, patient, post_at_once, sign_in, verify, Family, GRACE, JAMES,
+    MARIA, NOBODY,
 };
 use common::{Db, TestApp};
 use serde_json::{json, Value};
@@ -343,29 +344,19 @@ async fn two_accounts_racing_for_one_link_exactly_one_wins(db: Db) {
         create_link(&app, &token, &ana).await;
         let mail = last_email(&app).await;
         let cookies = [maria.clone(), james.clone(), grace.clone()];
-        let mut tasks = Vec::new();
-        for cookie in cookies.iter().cycle().take(6) {
-            let (http, url, cookie, t) = (
-                app.http.clone(),
-                app.url("/api/access-links/redeem"),
-                cookie.clone(),
-                mail.token.clone(),
-            );
-            tasks.push(tokio::spawn(async move {
-                let r = http
-                    .post(url)
-                    .header(reqwest::header::COOKIE, cookie)
-                    .json(&json!({"token": t}))
-                    .send()
-                    .await
-                    .unwrap();
-                r.status().as_u16()
-            }));
-        }
-        let mut statuses = Vec::new();
-        for t in tasks {
-            statuses.push(t.await.unwrap());
-        }
+        let statuses = post_at_once(
+            &app,
+            cookies
+                .iter()
+                .cycle()
+                .take(6)
+                .map(|cookie| {
+                    let body = json!({"token": mail.token});
+                    ("/api/access-links/redeem".to_owned(), cookie.clone(), body)
+                })
+                .collect(),
+        )
+        .await;
         assert_eq!(
             statuses.iter().filter(|s| **s == 200).count(),
             1,

@@ -3,7 +3,7 @@
 
 mod common;
 use common::people::{
-    audit_actions, call, get, guardian, ok, patient, sign_in, GRACE, JAMES, MARIA,
+    audit_actions, call, get, guardian, ok, patient, post_at_once, sign_in, GRACE, JAMES, MARIA,
 };
 use common::{session_cookie_of, set_cookies, spawn, Db, TestApp};
 use portal_server::practice::{self, Caller};
@@ -431,28 +431,17 @@ async fn parallel_wrong_answers_cannot_pass_the_limit(db: Db) {
     let app = spawn(db).await;
     let ids = family(&app).await;
     let james = sign_in(&app, JAMES).await;
-    let mut tasks = Vec::new();
-    for i in 0..12 {
-        let (http, url, cookie) = (
-            app.http.clone(),
-            app.url(&format!("/api/patients/{}/verify-dob", ids.james)),
-            james.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let r = http
-                .post(url)
-                .header(reqwest::header::COOKIE, cookie)
-                .json(&json!({ "dob": date("1", &(i + 1).to_string(), "1970") }))
-                .send()
-                .await
-                .unwrap();
-            r.status().as_u16()
-        }));
-    }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap());
-    }
+    let path = format!("/api/patients/{}/verify-dob", ids.james);
+    let statuses = post_at_once(
+        &app,
+        (0..12)
+            .map(|i| {
+                let dob = date("1", &(i + 1).to_string(), "1970");
+                (path.clone(), james.clone(), json!({ "dob": dob }))
+            })
+            .collect(),
+    )
+    .await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 403).count(),
         1,
@@ -487,27 +476,16 @@ async fn parallel_right_answers_all_succeed(db: Db) {
     let app = spawn(db).await;
     let ids = family(&app).await;
     let (session, _) = sign_in_remembered(&app, JAMES, None).await;
-    let mut tasks = Vec::new();
-    for _ in 0..12 {
-        let (http, url, cookie) = (
-            app.http.clone(),
-            app.url(&format!("/api/patients/{}/verify-dob", ids.lily)),
-            session.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            http.post(url)
-                .header(reqwest::header::COOKIE, cookie)
-                .json(&json!({ "dob": date("9", "3", "2016"), "guardian": james_details() }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), 200);
-    }
+    let path = format!("/api/patients/{}/verify-dob", ids.lily);
+    let body = json!({ "dob": date("9", "3", "2016"), "guardian": james_details() });
+    let statuses = post_at_once(
+        &app,
+        (0..12)
+            .map(|_| (path.clone(), session.clone(), body.clone()))
+            .collect(),
+    )
+    .await;
+    assert_eq!(statuses, [200; 12]);
     assert_eq!(
         get(&app, &format!("/api/patients/{}", ids.lily), &session)
             .await

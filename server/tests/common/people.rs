@@ -196,6 +196,27 @@ pub fn ok((status, body): (u16, Value)) -> Value {
     body
 }
 
+/// Sends these portal `POST`s (path, session cookie, body) all at once, each on a task of its
+/// own; their statuses, in the same order.
+pub async fn post_at_once(app: &TestApp, requests: Vec<(String, String, Value)>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|(path, cookie, body)| {
+            let request = app
+                .http
+                .post(app.url(&path))
+                .header(reqwest::header::COOKIE, cookie)
+                .json(&body);
+            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses
+}
+
 /// The actions in the patient's audit log, as the store has them.
 pub async fn audit_actions(app: &TestApp, patient: &str) -> Vec<String> {
     app.store

@@ -213,31 +213,14 @@ async fn plans_and_forms_in_their_order(db: Db) {
     let f = family(&app).await;
     let token = app.token(Some("oak")).await;
     publish(&app, &token, &f.robert, "treatment-plans", json!({"title": "Blood pressure", "body": "Walk 20 minutes a day.\nCheck your pressure on Mondays."})).await;
-    publish(
-        &app,
-        &token,
-        &f.robert,
-        "forms",
+    for form in [
         json!({"title": "Intake", "status": "assigned", "due_date": "2030-05-01"}),
-    )
-    .await;
-    publish(
-        &app,
-        &token,
-        &f.robert,
-        "forms",
         json!({"title": "Consent", "status": "in_progress", "due_date": "2030-04-01"}),
-    )
-    .await;
-    publish(
-        &app,
-        &token,
-        &f.robert,
-        "forms",
         json!({"title": "History", "status": "completed"}),
-    )
-    .await;
-    publish(&app, &token, &f.robert, "forms", json!({"title": "Survey"})).await;
+        json!({"title": "Survey"}),
+    ] {
+        publish(&app, &token, &f.robert, "forms", form).await;
+    }
     let (s, b) = oak_call(
         &app,
         &token,

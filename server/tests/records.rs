@@ -283,7 +283,7 @@ async fn documents_download_as_attachments(db: Db) {
     assert_eq!(s, 201, "{doc}");
     assert_eq!(doc["size_bytes"], pdf.len());
     assert_eq!(doc["file_name"], "Análisis final.pdf");
-    let refused: [(&str, &str, Vec<u8>, u16, &str, &str); 4] = [
+    let refused = [
         (
             "title=x&date=2026-03-02&file_name=x.html",
             "text/html",

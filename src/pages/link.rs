@@ -59,6 +59,11 @@ fn step_of(error: ApiClientError, session: Session) -> Step {
     }
 }
 
+/// The preview's fields (`AccessLinkPreview`) the confirmation page reads.
+pub(crate) const PREVIEW: [&str; 3] = ["patient_first_name", "patient_last_name", "practice_name"];
+/// The redeemed answer's field (`RedeemResponse`) that says where to go next.
+pub(crate) const REDEEMED: [&str; 1] = ["practice_slug"];
+
 #[component]
 fn LinkPage(token: Option<String>) -> impl IntoView {
     let session = use_session();
@@ -86,7 +91,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
             let path = path.clone();
             busy.set(true);
             spawn_local(async move {
-                let keys = ["patient_first_name", "patient_last_name", "practice_name"];
+                let keys = PREVIEW;
                 let method = if typed { "POST" } else { "GET" };
                 let answer = api::items(method, &path, body, &keys).await;
                 let _ = busy.try_set(false);
@@ -143,7 +148,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let path = "/api/access-links/redeem";
-            match api::items("POST", path, Some(body), &["practice_slug"]).await {
+            match api::items("POST", path, Some(body), &REDEEMED).await {
                 Ok(added) => {
                     let slug = added.concat().concat();
                     // The practice may be new to this account: the session lists it.

@@ -613,3 +613,115 @@ fn OverviewList() -> impl IntoView {
         </p>
     }
 }
+
+/// These pages read answers by field name (`api::items`) instead of through serde, for bytes.
+/// This keeps them tied to the wire types all the same: every name a page reads must be in the
+/// JSON of the type the server sends, and a renamed field fails to compile here.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::link::{PREVIEW, REDEEMED};
+    use serde_json::{to_value, Value};
+    use wire::{
+        access_links::{AccessLinkPreview, RedeemResponse},
+        api::{Language, Relationship},
+        records::{
+            Address, Appointment, AppointmentStatus, Document, Form, FormStatus, OverviewEntry,
+            Profile, TreatmentPlan,
+        },
+    };
+
+    fn assert_has(what: &str, value: &Value, keys: &[&str]) {
+        for key in keys {
+            let found = key
+                .split('.')
+                .try_fold(value, |v, k| v.as_object().and_then(|o| o.get(k)));
+            assert!(found.is_some(), "{what} has no `{key}`: {value}");
+        }
+    }
+
+    fn appointment() -> Appointment {
+        Appointment {
+            id: "a".into(),
+            starts_at: "2026-11-25T21:00:00Z".into(),
+            duration_minutes: 30,
+            location: "Room 2".into(),
+            with_whom: "Dr. Ann Lee".into(),
+            status: AppointmentStatus::Scheduled,
+            upcoming: true,
+            practice_time_zone: "America/Chicago".into(),
+        }
+    }
+
+    #[test]
+    fn every_field_the_pages_read_is_in_the_wire_types() {
+        assert_has(
+            "Appointment",
+            &to_value(appointment()).unwrap(),
+            APPOINTMENT,
+        );
+        let document = Document {
+            id: "d".into(),
+            title: "Vaccines".into(),
+            date: "2026-11-02".into(),
+            file_name: "v.pdf".into(),
+            content_type: "application/pdf".into(),
+            size_bytes: 1,
+        };
+        assert_has("Document", &to_value(document).unwrap(), DOCUMENT);
+        let plan = TreatmentPlan {
+            id: "p".into(),
+            title: "Plan".into(),
+            body: "Rest".into(),
+            updated_at: "2026-11-02T00:00:00Z".into(),
+            practice_time_zone: "America/Chicago".into(),
+        };
+        assert_has("TreatmentPlan", &to_value(plan).unwrap(), PLAN);
+        let form = Form {
+            id: "f".into(),
+            title: "Consent".into(),
+            status: FormStatus::Assigned,
+            due_date: Some("2026-12-02".into()),
+            updated_at: "2026-11-02T00:00:00Z".into(),
+            practice_time_zone: "America/Chicago".into(),
+        };
+        assert_has("Form", &to_value(form).unwrap(), FORM);
+        let profile = Profile {
+            address: Address::default(),
+            email: None,
+            preferred_language: Language::Es,
+        };
+        assert_has("Profile", &to_value(profile).unwrap(), &PROFILE);
+        let entry = OverviewEntry {
+            patient_id: "p".into(),
+            first_name: "Lily".into(),
+            last_name: "Carter".into(),
+            practice_slug: "lakeside".into(),
+            practice_name: "Lakeside".into(),
+            practice_time_zone: "America/Chicago".into(),
+            relationship: Relationship::Linked,
+            verified: true,
+            locked: false,
+            unread_count: 0,
+            next_appointment: Some(appointment()),
+        };
+        assert_has("OverviewEntry", &to_value(entry).unwrap(), &OVERVIEW);
+        let preview = AccessLinkPreview {
+            patient_first_name: "Lily".into(),
+            patient_last_name: "Carter".into(),
+            practice_name: "Lakeside".into(),
+            practice_slug: "lakeside".into(),
+            expires_at: "2026-11-27T00:00:00Z".into(),
+        };
+        assert_has("AccessLinkPreview", &to_value(preview).unwrap(), &PREVIEW);
+        let redeemed = RedeemResponse {
+            patient_id: "p".into(),
+            patient_first_name: "Lily".into(),
+            patient_last_name: "Carter".into(),
+            practice_slug: "lakeside".into(),
+            practice_name: "Lakeside".into(),
+            relationship: Relationship::Linked,
+        };
+        assert_has("RedeemResponse", &to_value(redeemed).unwrap(), &REDEEMED);
+    }
+}

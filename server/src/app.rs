@@ -124,11 +124,36 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let sweeper = tokio::spawn(sweep_files(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    sweeper.abort();
+    served?;
     Ok(())
+}
+
+/// At startup and then every hour: expired pending uploads and stored files no row points at
+/// (bytes of an upload the server was stopped in the middle of) are removed. Files written in
+/// the last ten minutes are left alone: another instance may be between their bytes and row.
+async fn sweep_files(state: AppState) {
+    const GRACE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+    loop {
+        match crate::patients::attachments::sweep(
+            &state.store,
+            &state.storage,
+            state.clock.now_ms(),
+            GRACE,
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "stored files swept"),
+            Err(e) => tracing::warn!(error = %e, "sweeping stored files failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60 * 60)).await;
+    }
 }
 
 pub async fn shutdown_signal() {

@@ -4,6 +4,7 @@
 
 pub mod access_links;
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod code;
 pub mod dob;

@@ -56,6 +56,10 @@ pub struct Message {
     /// This account's own messages: the key the portal sent it with, so an optimistic message
     /// can be matched with the stored one.
     pub client_key: Option<String>,
+    /// Files sent with the message (download each through
+    /// `GET /api/patients/{id}/attachments/{attachment_id}`).
+    #[serde(default)]
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// `GET /api/patients/{id}/messages`: the newest messages of the patient's conversation with

@@ -10,7 +10,8 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::ApiError;
-use wire::messages::{AddDependentRequest, MarkReadRequest, Message, SendMessageRequest, Thread};
+use wire::attachments::SendWithAttachments;
+use wire::messages::{AddDependentRequest, MarkReadRequest, Message, Thread};
 use wire::patients::PatientSummary;
 
 use super::{addr, created_or_ok};
@@ -82,24 +83,25 @@ async fn get_thread(
     )
 }
 
-/// Sends a message to the practice (plain text, 1–5,000 characters). The same `client_key`
-/// again from the same account answers `200` with the message stored the first time.
+/// Sends a message to the practice (plain text, 1–5,000 characters; empty allowed when it has
+/// files) with up to 10 of this account's uploads for the patient (`attachment_ids`). The same
+/// `client_key` again from the same account answers `200` with the message stored the first time.
 #[utoipa::path(post, path = "/patients/{id}/messages", tag = "patient",
     params(("id" = String, Path, description = "the patient's id")),
-    request_body(content = SendMessageRequest,
+    request_body(content = SendWithAttachments,
         example = json!({"body": "Hello", "client_key": "0f8c2a1e-7b3d-4c55-9e1a-2b3c4d5e6f70"})),
     responses((status = 201, body = Message, description = "stored"),
         (status = 200, body = Message, description = "already stored with this `client_key`"),
         (status = 401, body = ApiError, description = "`signed_out`"),
         (status = 403, body = ApiError, description = "`verify_first`"),
         (status = 404, body = ApiError, description = "`not_found`"),
-        (status = 422, body = ApiError, description = "`message_empty`, `message_too_long` (field `body`), `client_key_invalid`"),
+        (status = 422, body = ApiError, description = "`message_empty`, `message_too_long` (field `body`), `client_key_invalid`, `too_many_files`, `attachment_not_found` (field `attachment_ids`)"),
         (status = 423, body = ApiError, description = "`locked`, with `retry_after_seconds`")))]
 async fn send_message(
     State(state): State<AppState>,
     access: PatientAccess,
     client: ClientAddr,
-    ApiJson(request): ApiJson<SendMessageRequest>,
+    ApiJson(request): ApiJson<SendWithAttachments>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let (message, created) =
         messages::send(&state, &access, &request, addr(client).as_deref()).await?;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/`, and its OpenAPI description built from the same handlers.
 
 pub mod access_links;
+pub mod attachments;
 pub mod auth;
 pub mod health;
 pub mod messages;
@@ -71,6 +72,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(messages::routes())
         .merge(access_links::routes())
         .merge(records::routes())
+        .merge(attachments::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

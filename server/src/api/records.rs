@@ -149,15 +149,31 @@ async fn download_document(
         tracing::error!(error = %e, "a stored document cannot be read");
         AppError::NotFound
     })?;
+    Ok(download(
+        stream,
+        &row.content_type,
+        row.size_bytes,
+        &row.file_name,
+    ))
+}
+
+/// A stored file as a download: its type, length, `Content-Disposition: attachment` with its
+/// name, `nosniff` and a CSP that allows nothing to run.
+pub fn download<S>(stream: S, content_type: &str, size_bytes: i64, file_name: &str) -> Response
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, crate::storage::StorageError>>
+        + Send
+        + 'static,
+{
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&row.content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(row.size_bytes));
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&row.file_name)) {
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size_bytes));
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(file_name)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(
@@ -168,7 +184,7 @@ async fn download_document(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
-    Ok(response)
+    response
 }
 
 /// The demographics the account may change: address, e-mail, preferred language.

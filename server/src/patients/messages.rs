@@ -1,9 +1,9 @@
 //! The patient side of a conversation (SPEC 3.4): the thread, sending, and the read cursor of
 //! each account.
 
-use wire::messages::{
-    ConversationStatus, MarkReadRequest, Message, SendMessageRequest, SenderKind, Thread,
-};
+use std::collections::HashMap;
+use wire::attachments::{Attachment, SendWithAttachments, MAX_FILES_PER_MESSAGE};
+use wire::messages::{ConversationStatus, MarkReadRequest, Message, SenderKind, Thread};
 
 use super::{audit_read, PatientAccess};
 use crate::app::AppState;
@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations::{self, MessageRow, NewMessage, Stored, ThreadMessageRow};
 use crate::store::rfc3339;
+use crate::store::{attachments as stored_attachments, Store};
 
 /// The newest messages a thread answer holds.
 pub const THREAD_PAGE: i64 = 200;
@@ -89,6 +90,7 @@ fn to_message(row: &ThreadMessageRow, access: &PatientAccess) -> Message {
             .flatten()
             .map(rfc3339),
         client_key: if mine { row.client_key.clone() } else { None },
+        attachments: Vec::new(),
     }
 }
 
@@ -132,7 +134,11 @@ pub async fn thread(
             Thread {
                 version,
                 status: status(&c.status),
-                messages: rows.iter().map(|r| to_message(r, access)).collect(),
+                messages: with_attachments(
+                    &state.store,
+                    rows.iter().map(|r| to_message(r, access)).collect(),
+                )
+                .await?,
                 has_earlier,
                 read_seq: read_seq.max(0) as u64,
                 unread_count: unread.max(0) as u64,
@@ -155,11 +161,31 @@ pub async fn thread(
 pub async fn send(
     state: &AppState,
     access: &PatientAccess,
-    request: &SendMessageRequest,
+    request: &SendWithAttachments,
     client_addr: Option<&str>,
 ) -> AppResult<(Message, bool)> {
-    let body = wire::text::message_text(&request.body)
-        .map_err(|e| AppError::invalid(e.code(), "body", e.to_string()))?;
+    let mut attachment_ids: Vec<String> = Vec::new();
+    for id in &request.attachment_ids {
+        if !attachment_ids.contains(id) {
+            attachment_ids.push(id.clone());
+        }
+    }
+    if attachment_ids.len() > MAX_FILES_PER_MESSAGE {
+        return Err(AppError::invalid(
+            "too_many_files",
+            "attachment_ids",
+            format!("A message can have at most {MAX_FILES_PER_MESSAGE} files."),
+        ));
+    }
+    let request_files = attachment_ids;
+    let request = &request.message;
+    // With files the text may be empty; any text there is follows the usual rule.
+    let body = if !request_files.is_empty() && request.body.trim().is_empty() {
+        String::new()
+    } else {
+        wire::text::message_text(&request.body)
+            .map_err(|e| AppError::invalid(e.code(), "body", e.to_string()))?
+    };
     if !wire::messages::valid_client_key(&request.client_key) {
         return Err(AppError::invalid(
             "client_key_invalid",
@@ -189,6 +215,23 @@ pub async fn send(
     .await;
     let (row, created) = match stored {
         Ok(Stored::New(row)) => {
+            let taken = stored_attachments::attach(
+                &mut tx,
+                &row.id,
+                &access.account_id,
+                &link.patient_id,
+                &request_files,
+                now,
+            )
+            .await?;
+            if taken != request_files.len() {
+                tx.rollback().await?;
+                return Err(AppError::invalid(
+                    "attachment_not_found",
+                    "attachment_ids",
+                    "A file is no longer waiting to be sent. Upload it again.",
+                ));
+            }
             audit::record_at(
                 &mut tx,
                 &AuditEvent {
@@ -225,7 +268,8 @@ pub async fn send(
         }
         Err(e) => return Err(e.into()),
     };
-    Ok((own_message(&row), created))
+    let mut message = with_attachments(&state.store, vec![own_message(&row)]).await?;
+    Ok((message.remove(0), created))
 }
 
 fn own_message(row: &MessageRow) -> Message {
@@ -240,7 +284,29 @@ fn own_message(row: &MessageRow) -> Message {
         sent_at: rfc3339(row.created_at),
         read_at: row.read_at.map(rfc3339),
         client_key: row.client_key.clone(),
+        attachments: Vec::new(),
     }
+}
+
+/// The messages with their attachments filled in.
+pub async fn with_attachments(
+    store: &Store,
+    mut messages: Vec<Message>,
+) -> AppResult<Vec<Message>> {
+    let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+    let mut by_message: HashMap<String, Vec<Attachment>> = HashMap::new();
+    for row in store.attachments_of(&ids).await? {
+        if let Some(message_id) = &row.message_id {
+            by_message
+                .entry(message_id.clone())
+                .or_default()
+                .push(super::attachments::attachment(&row));
+        }
+    }
+    for m in &mut messages {
+        m.attachments = by_message.remove(&m.id).unwrap_or_default();
+    }
+    Ok(messages)
 }
 
 /// `POST /api/patients/{id}/messages/read`.

@@ -2,6 +2,7 @@
 //! verification with guardian activation, and the one authorization gate, [`PatientAccess`],
 //! that every patient-scoped endpoint (`/api/patients/{id}/…`) takes.
 
+pub mod attachments;
 pub mod dependents;
 mod gate;
 pub mod messages;

@@ -1,6 +1,7 @@
 //! The practice side's operations (SPEC 4), written once and called by both the token-protected
 //! HTTP API (`api::practice`) and the command line (`cli`).
 
+pub mod attachments;
 pub mod audit;
 pub mod conversations;
 pub mod guardians;

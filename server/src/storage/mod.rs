@@ -118,6 +118,24 @@ impl Storage {
             .boxed())
     }
 
+    /// The keys of stored files last written more than `age` ago.
+    pub async fn keys_older_than(
+        &self,
+        age: std::time::Duration,
+    ) -> Result<Vec<String>, StorageError> {
+        let cutoff = chrono::Utc::now()
+            - chrono::Duration::from_std(age).unwrap_or(chrono::Duration::zero());
+        let mut listing = self.inner.list(None);
+        let mut keys = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            if meta.last_modified <= cutoff {
+                keys.push(meta.location.to_string());
+            }
+        }
+        Ok(keys)
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self.inner.delete(&ObjectPath::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),

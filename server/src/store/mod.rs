@@ -7,6 +7,7 @@
 
 pub mod access_links;
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod conversations;
 pub mod links;

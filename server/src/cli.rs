@@ -73,6 +73,23 @@ pub enum Command {
     /// Publish record items for a patient: appointments, treatment plans, forms, documents.
     #[command(subcommand)]
     Record(RecordCommand),
+    /// Files patients attached to messages.
+    #[command(subcommand)]
+    Attachments(AttachmentsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AttachmentsCommand {
+    /// Write an attached file (its id is in the conversation's messages) to a file.
+    Download {
+        #[arg(long)]
+        practice: String,
+        /// The attachment's id.
+        id: String,
+        /// Where to write it.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,8 +3,9 @@
 use clap::Parser;
 use portal_server::app::{self, AppState, ServeError};
 use portal_server::cli::{
-    self, AccessLinkCommand, Cli, Command, ContactCommand, ConversationsCommand, GuardianCommand,
-    InputError, PatientCommand, PracticeCommand, RecordCommand, TokenCommand,
+    self, AccessLinkCommand, AttachmentsCommand, Cli, Command, ContactCommand,
+    ConversationsCommand, GuardianCommand, InputError, PatientCommand, PracticeCommand,
+    RecordCommand, TokenCommand,
 };
 use portal_server::clock::Clock;
 use portal_server::config::{Config, ConfigError, SmsProvider};
@@ -270,6 +271,31 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     &state, &caller, &practice, &patient, &id
                 )
                 .await?
+            ));
+        }
+        Command::Attachments(AttachmentsCommand::Download { practice, id, out }) => {
+            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
+            let row = practice::attachments::for_download(&state, &caller, &practice, &id).await?;
+            let mut stream = state
+                .storage
+                .get(&row.storage_key)
+                .await
+                .map_err(|e| Failure::App(format!("cannot read the stored file: {e}")))?;
+            let mut file = tokio::fs::File::create(&out)
+                .await
+                .map_err(|e| Failure::App(format!("cannot write {}: {e}", out.display())))?;
+            while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+                let chunk =
+                    chunk.map_err(|e| Failure::App(format!("cannot read the stored file: {e}")))?;
+                tokio::io::AsyncWriteExt::write_all(&mut file, &chunk)
+                    .await
+                    .map_err(|e| Failure::App(format!("cannot write {}: {e}", out.display())))?;
+            }
+            tokio::io::AsyncWriteExt::flush(&mut file)
+                .await
+                .map_err(|e| Failure::App(format!("cannot write {}: {e}", out.display())))?;
+            print(serde_json::json!(
+                portal_server::patients::attachments::attachment(&row)
             ));
         }
         Command::Record(command) => {

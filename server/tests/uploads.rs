@@ -354,6 +354,39 @@ async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
             .unwrap();
         assert_eq!(r.status().as_u16(), 404);
     }
+    // The practice's thread lists them; the command line writes the same bytes to a file.
+    let (_, inbox) = common::people::oak_call(&app, &oak, "get", "conversations", None).await;
+    let c = inbox[0]["id"].as_str().unwrap().to_owned();
+    let (_, thread) =
+        common::people::oak_call(&app, &oak, "get", &format!("conversations/{c}"), None).await;
+    let listed = thread["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["body"] == "Photos and the referral")
+        .unwrap()["attachments"]
+        .clone();
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{thread}");
+    assert_eq!(listed[2]["id"], ids[2]);
+    let out = app.dir.path().join("downloaded.pdf");
+    let files_dir = app.config.storage_dir.display().to_string();
+    common::run_server_ok(
+        &[
+            ("PORTAL_DATABASE_URL", &app.config.database_url),
+            ("PORTAL_STORAGE_DIR", &files_dir),
+        ],
+        &[
+            "attachments",
+            "download",
+            "--practice",
+            "oak",
+            &ids[2],
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), pdf());
+
     let actions = common::people::audit_actions(&app, &f.lily).await;
     for action in [
         "attachment.upload",

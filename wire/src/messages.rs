@@ -190,6 +190,10 @@ pub struct PracticeMessage {
     /// Patient-side messages: when the practice first read it. Practice messages: when someone
     /// on the patient side first read it.
     pub read_at: Option<String>,
+    /// Files sent with the message (download each through
+    /// `GET /api/practice/practices/{slug}/attachments/{attachment_id}`).
+    #[serde(default)]
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// `GET /api/practice/practices/{slug}/conversations/{conversation_id}`: reading it marks the

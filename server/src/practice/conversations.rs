@@ -75,6 +75,7 @@ fn practice_message(row: ThreadMessageRow) -> PracticeMessage {
         body: row.body,
         sent_at: rfc3339(row.created_at),
         read_at: row.read_at.map(rfc3339),
+        attachments: Vec::new(),
     }
 }
 
@@ -138,12 +139,25 @@ pub async fn show(
         )
         .await?;
     tx.commit().await?;
-    let messages = store
+    let mut messages: Vec<PracticeMessage> = store
         .all_messages(&c.id)
         .await?
         .into_iter()
         .map(practice_message)
         .collect();
+    let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+    let mut files: std::collections::HashMap<String, Vec<_>> = Default::default();
+    for row in store.attachments_of(&ids).await? {
+        if let Some(message_id) = &row.message_id {
+            files
+                .entry(message_id.clone())
+                .or_default()
+                .push(crate::patients::attachments::attachment(&row));
+        }
+    }
+    for m in &mut messages {
+        m.attachments = files.remove(&m.id).unwrap_or_default();
+    }
     Ok(PracticeThread {
         conversation: summary_of(store, &c.id).await?,
         messages,
@@ -205,6 +219,7 @@ pub async fn reply(
         body: m.body,
         sent_at: rfc3339(m.created_at),
         read_at: None,
+        attachments: Vec::new(),
     })
 }
 

@@ -318,7 +318,9 @@ async fn publish_document(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > practice::records::MAX_DOCUMENT_BYTES) {
+    // Just over the limit is read (and discarded) while storing, so the client gets the 413
+    // rather than a connection closed while it sends; far over is refused before reading.
+    if declared.is_some_and(|n| n > 2 * practice::records::MAX_DOCUMENT_BYTES) {
         return Err(AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
             "file_too_large",

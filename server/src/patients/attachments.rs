@@ -17,10 +17,6 @@ use crate::store::Store;
 /// How many first bytes decide the type.
 const SNIFF_BYTES: usize = 16;
 
-/// Past the limit, the rest of a body is read and thrown away up to this size, so the client
-/// sees the 413; larger bodies get the answer and a closed connection.
-const DRAIN_UP_TO: u64 = 2 * MAX_FILE_BYTES;
-
 /// The type of a file from its first bytes: JPEG, PNG, GIF, PDF, WebP, HEIC/HEIF; `None` for
 /// anything else (SVG, HTML, executables, text…).
 pub fn sniff(head: &[u8]) -> Option<&'static str> {
@@ -127,7 +123,7 @@ pub async fn upload(
     let file_name = clean_file_name(raw_name)?;
     // Far too large as announced: refused before reading. Just over: read (and discarded) so
     // that the client gets the answer rather than a connection closed while it was sending.
-    if declared_length.is_some_and(|n| n > DRAIN_UP_TO) {
+    if declared_length.is_some_and(|n| n > 2 * MAX_FILE_BYTES) {
         return Err(too_large(&file_name));
     }
     // The first bytes decide the type before anything is stored.
@@ -171,16 +167,7 @@ pub async fn upload(
         });
     let stored = state.storage.put(&mut whole, MAX_FILE_BYTES).await;
     if let Err(StorageError::TooLarge { .. }) = stored {
-        let mut read = MAX_FILE_BYTES;
-        let drain = async {
-            while let Some(Ok(chunk)) = whole.next().await {
-                read += chunk.len() as u64;
-                if read > DRAIN_UP_TO {
-                    break;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(30), drain).await;
+        crate::storage::discard_rest(&mut whole, MAX_FILE_BYTES).await;
     }
     drop(whole);
     let stored = stored.map_err(|e| match e {

@@ -201,7 +201,7 @@ pub async fn publish_document<S, E>(
     slug: &str,
     patient_id: &str,
     meta: &DocumentMeta<'_>,
-    body: S,
+    mut body: S,
 ) -> AppResult<Document>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
@@ -225,31 +225,31 @@ where
             format!("Content-Type must be one of {}", DOCUMENT_TYPES.join(", ")),
         ));
     }
-    let stored = state
-        .storage
-        .put(body, MAX_DOCUMENT_BYTES)
-        .await
-        .map_err(|e| match e {
-            StorageError::TooLarge { .. } => AppError::refused(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
-                "The file is larger than 10 MB.",
-            ),
-            StorageError::Empty => AppError::invalid("file_empty", "file", "The file is empty."),
-            StorageError::Body(_) => AppError::invalid(
-                "upload_interrupted",
-                "file",
-                "The upload was interrupted. Send the file again.",
-            ),
-            other => {
-                tracing::error!(error = %other, "document storage failed");
-                AppError::refused(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "storage_unavailable",
-                    "The file could not be stored. Try again in a moment.",
-                )
-            }
-        })?;
+    let stored = state.storage.put(&mut body, MAX_DOCUMENT_BYTES).await;
+    if let Err(StorageError::TooLarge { .. }) = stored {
+        crate::storage::discard_rest(&mut body, MAX_DOCUMENT_BYTES).await;
+    }
+    let stored = stored.map_err(|e| match e {
+        StorageError::TooLarge { .. } => AppError::refused(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "The file is larger than 10 MB.",
+        ),
+        StorageError::Empty => AppError::invalid("file_empty", "file", "The file is empty."),
+        StorageError::Body(_) => AppError::invalid(
+            "upload_interrupted",
+            "file",
+            "The upload was interrupted. Send the file again.",
+        ),
+        other => {
+            tracing::error!(error = %other, "document storage failed");
+            AppError::refused(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "storage_unavailable",
+                "The file could not be stored. Try again in a moment.",
+            )
+        }
+    })?;
     let size = i64::try_from(stored.size).unwrap_or(i64::MAX);
     let inserted = state
         .store

@@ -17,6 +17,11 @@ use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
+/// Bytes per part of a put: what is buffered before it is written out.
+const PART_BYTES: usize = 256 * 1024;
+/// Parts written at once by one put.
+const PARTS_IN_FLIGHT: usize = 4;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("the file is larger than {limit} bytes")]
@@ -48,6 +53,25 @@ pub struct Stored {
     pub sha256: String,
 }
 
+/// After a put refused a body over `limit`: reads and drops the rest of it, up to as much again
+/// and for 30 seconds at most, so that the client sees the refusal instead of a connection closed
+/// while it was still sending.
+pub async fn discard_rest<S, E>(body: &mut S, limit: u64)
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    let mut read = 0u64;
+    let drain = async {
+        while let Some(Ok(chunk)) = body.next().await {
+            read += chunk.len() as u64;
+            if read > limit {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), drain).await;
+}
+
 #[derive(Clone)]
 pub struct Storage {
     inner: Arc<dyn ObjectStore>,
@@ -73,7 +97,9 @@ impl Storage {
         let key = crate::secrets::random_token(24);
         let path = ObjectPath::from(key.as_str());
         let upload = self.inner.put_multipart(&path).await?;
-        let mut writer = WriteMultipart::new(upload);
+        // Small parts keep what is held per upload small (at most PARTS_IN_FLIGHT parts); an
+        // S3 store would need 5 MB parts, the smallest S3 takes.
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
         let mut size: u64 = 0;
         let mut hash = Sha256::new();
         let failure = loop {
@@ -86,7 +112,7 @@ impl Storage {
                         break Some(StorageError::TooLarge { limit });
                     }
                     hash.update(&chunk);
-                    if let Err(e) = writer.wait_for_capacity(4).await {
+                    if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
                         break Some(e.into());
                     }
                     writer.write(&chunk);

@@ -94,10 +94,7 @@ impl Current {
         let slug = self
             .patient
             .with_untracked(|p| p.as_ref().map(|(slug, _)| slug.clone()))?;
-        untrack(|| session.info())?
-            .practices
-            .into_iter()
-            .find(|p| p.slug == slug)
+        session.practice(&slug)
     }
 
     /// The chosen patient's first name, or "" (reactive).

@@ -18,7 +18,7 @@ use leptos_router::{
     NavigateOptions,
 };
 use std::time::Duration;
-use wire::auth::SessionInfo;
+use wire::auth::{PracticeSummary, SessionInfo};
 
 /// Seconds on the page's monotonic clock.
 /// Seconds left, rounded up to whole seconds as people count them. `(now + 30.0) - now` can be
@@ -190,6 +190,14 @@ impl Session {
             SessionState::SignedIn(info) => Some(info.clone()),
             _ => None,
         })
+    }
+
+    /// One of the signed-in account's practices, by slug (not reactive).
+    pub fn practice(self, slug: &str) -> Option<PracticeSummary> {
+        untrack(|| self.info())?
+            .practices
+            .into_iter()
+            .find(|p| p.slug == slug)
     }
 
     /// Seconds until the session ends, while signed in (reactive: follows the clock).

@@ -46,9 +46,7 @@ fn AddDependent(slug: String) -> impl IntoView {
     let session = use_session();
     let current = use_current();
     let navigate = use_navigate();
-    let practice = untrack(|| session.info())
-        .and_then(|i| i.practices.into_iter().find(|p| p.slug == slug))
-        .filter(|p| p.can_add_dependents);
+    let practice = session.practice(&slug).filter(|p| p.can_add_dependents);
     let Some(practice) = practice else {
         return view! { <NotFound /> }.into_any();
     };

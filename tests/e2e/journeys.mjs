@@ -1,5 +1,6 @@
 // Steps the journeys share: screen sizes, waiting for a page, checking it, signing in with a code
 // from the development outbox, typing a date.
+import assert from 'node:assert/strict';
 import {
   assertAccessible,
   assertNoSidewaysScroll,
@@ -29,15 +30,23 @@ export async function check(page, name) {
   await screenshot(page, name);
 }
 
-/** The newest code texted to `e164` after `notBefore`. */
-export async function codeFor(server, e164, notBefore) {
+/**
+ * The code in the newest text to `e164` sent after `notBefore` (the 6 digits after '#' on the
+ * WebOTP line, which the text must end with), waiting for it: { code, sentAt }.
+ */
+export async function latestCode(server, e164, notBefore = '') {
   for (let i = 0; i < 100; i++) {
     const response = await request(`${server.url}/dev/outbox`, { accept: 'application/json' });
+    assert.equal(response.status, 200);
     const sms = JSON.parse(response.body).find((m) => m.channel === 'sms' && m.to === e164);
-    if (sms && sms.sent_at > notBefore) return /#(\d{6})\s*$/.exec(sms.body)[1];
+    if (sms && sms.sent_at > notBefore) {
+      const otp = /^@\S+ #(\d{6})$/m.exec(sms.body);
+      assert.ok(otp, `the text ends with the WebOTP line: ${JSON.stringify(sms.body)}`);
+      return { code: otp[1], sentAt: sms.sent_at };
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no text to ${e164}`);
+  throw new Error(`no text to ${e164} in the outbox`);
 }
 
 /** Signs in with the number (remember this device stays ticked). */
@@ -48,7 +57,7 @@ export async function signIn(server, page, typed, e164) {
   await page.getByLabel('Mobile phone number').fill(typed);
   await page.getByRole('button', { name: 'Text me a code' }).click();
   await heading(page, 'Enter the code we texted you');
-  await page.getByLabel('6-digit code').fill(await codeFor(server, e164, notBefore));
+  await page.getByLabel('6-digit code').fill((await latestCode(server, e164, notBefore)).code);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 

@@ -4,16 +4,19 @@
 // 20 codes an hour; these journeys ask for 7.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { RESULTS, axeViolations, launchBrowser, request, startServer, watchedPage } from './support.mjs';
-
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+import {
+  assertAccessible,
+  assertNoSidewaysScroll as assertFits,
+  launchBrowser,
+  screenshot as shot,
+  startServer,
+  watchedPage,
+} from './support.mjs';
+import { PHONE, latestCode as latestCodeOf } from './journeys.mjs';
 
 let server;
 let browser;
 before(async () => {
-  fs.mkdirSync(RESULTS, { recursive: true });
   server = await startServer();
   browser = await launchBrowser();
 });
@@ -29,8 +32,6 @@ async function phonePage(locale = 'en-US') {
   return { context, page };
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
-
 async function heading(page, text) {
   const h1 = page.locator('main h1');
   if (text) await h1.filter({ hasText: text }).waitFor({ timeout: 20_000 });
@@ -38,34 +39,7 @@ async function heading(page, text) {
   return (await h1.innerText()).trim();
 }
 
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.equal(violations, '', `axe-core found violations on ${what}:\n${violations}`);
-}
-
-async function assertFits(page, what) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.scrollingElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  assert.ok(scrollWidth <= innerWidth, `${what} scrolls sideways: ${scrollWidth} > ${innerWidth}`);
-}
-
-/** The code in the newest text to `e164` (the 6 digits after '#' on the WebOTP line), waiting for it. */
-async function latestCode(e164, notBefore = '') {
-  for (let i = 0; i < 50; i++) {
-    const response = await request(`${server.url}/dev/outbox`, { accept: 'application/json' });
-    assert.equal(response.status, 200);
-    const sms = JSON.parse(response.body).find((m) => m.channel === 'sms' && m.to === e164);
-    if (sms && sms.sent_at > notBefore) {
-      const otp = /^@\S+ #(\d{6})$/m.exec(sms.body);
-      assert.ok(otp, `the text ends with the WebOTP line: ${JSON.stringify(sms.body)}`);
-      return { code: otp[1], sentAt: sms.sent_at };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no text to ${e164} in the outbox`);
-}
+const latestCode = (e164, notBefore) => latestCodeOf(server, e164, notBefore);
 
 /** Whether the browser's session cookie is signed in, asked from the page (so the cookie goes along). */
 const sessionStatus = (page) => page.evaluate(() => fetch('/api/session').then((r) => r.status));

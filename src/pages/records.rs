@@ -667,6 +667,7 @@ mod tests {
             file_name: "v.pdf".into(),
             content_type: "application/pdf".into(),
             size_bytes: 1,
+            sent_to_practice: true,
         };
         assert_has("Document", &to_value(document).unwrap(), DOCUMENT);
         let plan = TreatmentPlan {

@@ -159,8 +159,10 @@ fn assigned() -> FormStatus {
     FormStatus::Assigned
 }
 
-/// A document the practice published; its file is at
-/// `GET /api/patients/{id}/documents/{document_id}/file` (always a download).
+/// A document of the patient's: one the practice published (its file at
+/// `GET /api/patients/{id}/documents/{document_id}/file`), or a file the patient side sent the
+/// practice in a message (`sent_to_practice`; its file at
+/// `GET /api/patients/{id}/attachments/{document_id}`). Always a download.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
@@ -171,6 +173,10 @@ pub struct Document {
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: u64,
+    /// Sent to the practice by the patient side (from a conversation or the documents page);
+    /// `false` for what the practice published.
+    #[serde(default)]
+    pub sent_to_practice: bool,
 }
 
 /// A postal address (US). Every part optional; `zip` is `12345` or `12345-6789`, `state` two

@@ -12,6 +12,7 @@ use super::{audit_read, relationship, verified_in_session, PatientAccess};
 use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
+use crate::store::attachments::SentFileRow;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::patients::{update_profile, ProfileFields};
 use crate::store::records::{AppointmentRow, DocumentRow};
@@ -139,6 +140,24 @@ pub fn document(row: DocumentRow) -> Document {
         file_name: row.file_name,
         content_type: row.content_type,
         size_bytes: row.size_bytes.max(0) as u64,
+        sent_to_practice: false,
+    }
+}
+
+fn sent_file(row: SentFileRow, tz: chrono_tz::Tz) -> Document {
+    let date = chrono::DateTime::from_timestamp_millis(row.sent_at)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string();
+    Document {
+        title: row.file_name.clone(),
+        id: row.id,
+        date,
+        file_name: row.file_name,
+        content_type: row.content_type,
+        size_bytes: row.size_bytes.max(0) as u64,
+        sent_to_practice: true,
     }
 }
 
@@ -148,7 +167,8 @@ pub async fn documents(
     client_addr: Option<&str>,
 ) -> AppResult<Vec<Document>> {
     let link = &access.link;
-    let rows = state.store.documents(&link.patient_id).await?;
+    let published = state.store.documents(&link.patient_id).await?;
+    let sent = state.store.sent_files(&link.patient_id).await?;
     audit_read(
         state,
         &access.account_id,
@@ -157,7 +177,18 @@ pub async fn documents(
         client_addr,
     )
     .await?;
-    Ok(rows.into_iter().map(document).collect())
+    let tz = link
+        .practice_time_zone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::UTC);
+    let mut all: Vec<Document> = published
+        .into_iter()
+        .map(document)
+        .chain(sent.into_iter().map(|r| sent_file(r, tz)))
+        .collect();
+    // Newest first; the sort is stable, so each source keeps its own order within a day.
+    all.sort_by(|a, b| b.date.cmp(&a.date));
+    Ok(all)
 }
 
 /// The document's row, for a download (audited as `document.download`). 404 for a document of

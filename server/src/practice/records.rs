@@ -283,5 +283,6 @@ where
         file_name,
         content_type,
         size_bytes: stored.size,
+        sent_to_practice: false,
     })
 }

@@ -20,6 +20,16 @@ pub struct AttachmentRow {
     pub storage_key: String,
 }
 
+/// A file a message of the patient side took, as the documents page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SentFileRow {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sent_at: i64,
+}
+
 const COLUMNS: &str =
     "id, practice_id, patient_id, message_id, file_name, content_type, size_bytes,
     sha256, storage_key";
@@ -107,6 +117,19 @@ impl Store {
             q = q.bind(*id);
         }
         Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Files the patient side sent the practice with messages, newest first, with when.
+    pub async fn sent_files(&self, patient_id: &str) -> Result<Vec<SentFileRow>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.file_name, a.content_type, a.size_bytes, m.created_at AS sent_at
+               FROM attachments a JOIN messages m ON m.id = a.message_id
+              WHERE a.patient_id = $1
+              ORDER BY m.created_at DESC, a.position, a.id",
+        )
+        .bind(patient_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// An attachment of one of the patient's messages, or a pending upload of this account

@@ -454,9 +454,54 @@ async fn half_received_uploads_and_orphans_leave_nothing(db: Db) {
     assert_eq!(attachment_rows(&app).await, 0);
 }
 
+async fn files_sent_to_the_practice_are_among_the_patients_documents(db: Db) {
+    let app = common::spawn(db).await;
+    let f = family(&app).await;
+    let james = james_with_lily(&app, &f).await;
+    let grace = grace_with_lily(&app, &f).await;
+    let (_, sent) = upload(&app, &james, &f.lily, "school%20form.pdf", pdf()).await;
+    let (_, waiting) = upload(&app, &james, &f.lily, "not-yet.jpg", jpeg(100)).await;
+    let sent_id = sent["id"].as_str().unwrap();
+    let (s, b) = send(&app, &james, &f.lily, "", &[sent_id]).await;
+    assert_eq!(s, 201, "{b}");
+
+    // Both parents see the sent file among Lily's documents; the upload no message took is not.
+    for cookie in [&james, &grace] {
+        let (s, docs) = get(&app, &format!("/api/patients/{}/documents", f.lily), cookie).await;
+        assert_eq!(s, 200, "{docs}");
+        let docs = docs.as_array().unwrap();
+        let mine: Vec<&Value> = docs
+            .iter()
+            .filter(|d| d["sent_to_practice"] == true)
+            .collect();
+        assert_eq!(mine.len(), 1, "{docs:?}");
+        assert_eq!(mine[0]["id"], sent_id);
+        assert_eq!(mine[0]["file_name"], "school form.pdf");
+        assert_eq!(mine[0]["title"], "school form.pdf");
+        assert_eq!(mine[0]["size_bytes"], pdf().len());
+        assert_eq!(mine[0]["date"].as_str().unwrap().len(), 10);
+        assert!(docs.iter().all(|d| d["id"] != waiting["id"]), "{docs:?}");
+    }
+    // Its file is the attachment's download, through the gate.
+    let r = app
+        .http
+        .get(app.url(&format!("/api/patients/{}/attachments/{sent_id}", f.lily)))
+        .header(reqwest::header::COOKIE, &grace)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(sha256_hex(&r.bytes().await.unwrap()), sha256_hex(&pdf()));
+    // Another patient's documents do not list it.
+    let maria = sign_in(&app, MARIA).await;
+    let (s, _) = get(&app, &format!("/api/patients/{}/documents", f.lily), &maria).await;
+    assert_eq!(s, 404);
+}
+
 on_both_databases!(
     bad_files_are_refused_and_nothing_is_stored,
     files_per_message_and_whose_uploads,
     attachments_reach_the_practice_with_the_same_bytes,
     half_received_uploads_and_orphans_leave_nothing,
+    files_sent_to_the_practice_are_among_the_patients_documents,
 );

@@ -5,7 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { DIST, launchBrowser, request, startServer, watchedPage } from './support.mjs';
 import { PHONE, enterDate, heading, signIn } from './journeys.mjs';
 
@@ -73,6 +75,31 @@ describe('installable portal', () => {
       const png = await request(`${server.url}${icon.src}`);
       assert.equal(png.status, 200);
       assert.equal(png.headers['content-type'], 'image/png');
+    }
+  });
+
+  // What Chrome checks before it offers "Install app" (Lighthouse's installability audit asks the
+  // same). A normal profile: Playwright's own contexts are incognito, where nothing installs.
+  test('Chromium finds the portal installable', async () => {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-profile-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--disable-quic', '--no-first-run'],
+      baseURL: server.url,
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.problems = [];
+      await page.goto('/sign-in');
+      await heading(page, 'What is your mobile phone number?');
+      await controlled(page);
+      const cdp = await context.newCDPSession(page);
+      assert.deepEqual((await cdp.send('Page.getAppManifest')).errors, []);
+      assert.deepEqual((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors, []);
+    } finally {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
     }
   });
 

@@ -306,6 +306,23 @@ pub fn FilePicker(files: Files, id: &'static str) -> impl IntoView {
     }
 }
 
+/// Something about a row that changes with its stage, in the person's language (`None`: nothing
+/// to show; as an attribute, absent). Every changing part of a row shares this one closure type:
+/// each distinct closure would cost its own copy of the rendering code.
+fn shown(
+    stage: RwSignal<Stage>,
+    locale: Locale,
+    name: &str,
+    what: fn(&'static Strings, &Stage, &str) -> Option<String>,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let name = name.to_owned();
+    move || stage.with(|s| what(locale.t(), s, &name))
+}
+
+fn not_uploading(_: &'static Strings, s: &Stage, _: &str) -> Option<String> {
+    (!matches!(s, Stage::Uploading(_))).then(String::new)
+}
+
 fn row(files: Files, locale: Locale, id: &'static str, chosen: Chosen) -> impl IntoView {
     let Chosen {
         key,
@@ -319,22 +336,7 @@ fn row(files: Files, locale: Locale, id: &'static str, chosen: Chosen) -> impl I
     let progress = format!("{id}-progress-{key}");
     let cancel_id = format!("{id}-cancel-{key}");
     let again_id = format!("{id}-again-{key}");
-    let uploading = move || matches!(stage.get(), Stage::Uploading(_));
-    let percent = move || match stage.get() {
-        Stage::Uploading(p) => p,
-        _ => 100,
-    };
-    let problem = {
-        let name = name.clone();
-        move || match stage.get() {
-            Stage::Failed(error) => Some(failure(locale.t(), &name, &error)),
-            _ => None,
-        }
-    };
-    let retriable = {
-        let problem = problem.clone();
-        move || problem().is_some_and(|(_, again)| again)
-    };
+    let show = |what| shown(stage, locale, &name, what);
     let again = {
         let cancel_id = cancel_id.clone();
         move |_| {
@@ -355,43 +357,86 @@ fn row(files: Files, locale: Locale, id: &'static str, chosen: Chosen) -> impl I
         files.remove(key);
         focus(&format!("{id}-files"));
     };
-    let alt = name.clone();
-    let hidden_name = {
-        let name = name.clone();
-        move || view! { <span class="visually-hidden">" " {name.clone()}</span> }
-    };
+    let hidden_name = format!(" {name}");
     view! {
         <li class="file">
-            {preview.map(|src| view! { <img class="file-preview" src=src alt=alt /> })}
+            {preview.map(|src| view! { <img class="file-preview" src=src alt=name.clone() /> })}
             <div class="file-about">
                 <span class="file-name">{name.clone()}</span>
                 <span class="file-size">{size_in_words(size)}</span>
-                <label for=progress.clone() hidden=move || !uploading()>
-                    {move || {
-                        uploading().then(|| locale.t().uploading.replace("{n}", &percent().to_string()))
-                    }}
+                <label for=progress.clone() hidden=show(not_uploading)>
+                    {show(|t, s, _| match s {
+                        Stage::Uploading(p) => Some(t.uploading.replace("{n}", &p.to_string())),
+                        _ => None,
+                    })}
                 </label>
-                <progress id=progress max="100" prop:value=percent hidden=move || !uploading()></progress>
+                <progress
+                    id=progress
+                    max="100"
+                    value=show(|_, s, _| match s {
+                        Stage::Uploading(p) => Some(p.to_string()),
+                        _ => None,
+                    })
+                    hidden=show(not_uploading)
+                ></progress>
                 <span class="file-done">
-                    {move || matches!(stage.get(), Stage::Done(_)).then(|| format!("✓ {}", locale.t().uploaded))}
+                    {show(|t, s, _| matches!(s, Stage::Done(_)).then(|| format!("✓ {}", t.uploaded)))}
                 </span>
                 <span class="file-problem" role="alert">
-                    {move || problem().map(|(text, _)| text)}
+                    {show(|t, s, name| match s {
+                        Stage::Failed(error) => Some(failure(t, name, error).0),
+                        _ => None,
+                    })}
                 </span>
             </div>
             <div class="actions">
-                <button type="button" id=cancel_id class="button-secondary" hidden=move || !uploading() on:click=cancel>
-                    {tr(|t| t.cancel_upload)} {hidden_name.clone()}
+                <button type="button" id=cancel_id class="button-secondary" hidden=show(not_uploading) on:click=cancel>
+                    {tr(|t| t.cancel_upload)}
+                    <span class="visually-hidden">{hidden_name.clone()}</span>
                 </button>
-                <button type="button" id=again_id class="button-secondary" hidden=move || !retriable() on:click=again>
-                    {tr(|t| t.try_again)} {hidden_name.clone()}
+                <button
+                    type="button"
+                    id=again_id
+                    class="button-secondary"
+                    hidden=show(|t, s, name| match s {
+                        Stage::Failed(error) if failure(t, name, error).1 => None,
+                        _ => Some(String::new()),
+                    })
+                    on:click=again
+                >
+                    {tr(|t| t.try_again)}
+                    <span class="visually-hidden">{hidden_name.clone()}</span>
                 </button>
                 <button type="button" class="button-secondary" on:click=remove>
-                    {tr(|t| t.remove_file)} {hidden_name}
+                    {tr(|t| t.remove_file)}
+                    <span class="visually-hidden">{hidden_name}</span>
                 </button>
             </div>
         </li>
     }
+}
+
+/// Under the picker: which files Send waits for (`{id}-files-waiting`, focused when Send is
+/// pressed too soon).
+pub fn waiting_note(files: Files, id: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <p class="field-error" id=format!("{id}-files-waiting") tabindex="-1" role="status">
+            {move || {
+                let waiting = files.waiting();
+                (!waiting.is_empty())
+                    .then(|| locale.t().files_not_ready.replace("{name}", &waiting))
+            }}
+        </p>
+    }
+}
+
+/// `aria-disabled` for a Send button: while sending, or until every file is uploaded.
+pub fn send_blocked(
+    files: Files,
+    busy: RwSignal<bool>,
+) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+    move || (busy.get() || files.attachments().is_none()).then_some("true")
 }
 
 /// A message's files as download links (or, for a message not stored yet, their names): name,

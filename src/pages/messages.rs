@@ -11,7 +11,7 @@ use super::patient::{failure, loading, practice_time, refused, replace};
 use crate::{
     api::{self, ApiClientError},
     components::{
-        file_picker::{attachment_list, FilePicker, Files},
+        file_picker::{attachment_list, send_blocked, waiting_note, FilePicker, Files},
         form::{
             busy_label, focus, report, set_value, value_of, ErrorSummary, FieldError, FieldState,
             Problem,
@@ -559,16 +559,10 @@ pub fn Conversation(id: String) -> impl IntoView {
                 ></textarea>
             </div>
             <FilePicker files id="message" />
-            <p class="field-error" id="message-files-waiting" tabindex="-1" role="status">
-                {move || {
-                    let waiting = files.waiting();
-                    (!waiting.is_empty())
-                        .then(|| locale.t().files_not_ready.replace("{name}", &waiting))
-                }}
-            </p>
+            {waiting_note(files, "message")}
             <button
                 type="submit"
-                aria-disabled=move || (busy.get() || files.attachments().is_none()).then_some("true")
+                aria-disabled=send_blocked(files, busy)
             >
                 {busy_label(busy, |t| t.send_message_button, |t| t.sending)}
             </button>

@@ -7,7 +7,7 @@ use super::patient::{failure, iso_date_in_words, load, loading, practice_time, r
 use crate::{
     api::{self, ApiClientError},
     components::{
-        file_picker::{FilePicker, Files},
+        file_picker::{send_blocked, waiting_note, FilePicker, Files},
         form::{
             busy_attr, busy_label, focus, report, set_value, value_of, ErrorSummary, FieldError,
             FieldState, Problem,
@@ -365,13 +365,7 @@ fn send_documents(id: String, sent: RwSignal<u32>) -> impl IntoView {
                 <ErrorSummary problem target="documents-files" />
                 <FieldError problem field="documents-files" />
                 <FilePicker files id="documents" />
-                <p class="field-error" id="documents-files-waiting" tabindex="-1" role="status">
-                    {move || {
-                        let waiting = files.waiting();
-                        (!waiting.is_empty())
-                            .then(|| locale.t().files_not_ready.replace("{name}", &waiting))
-                    }}
-                </p>
+            {waiting_note(files, "documents")}
                 <div class=state.class()>
                     <label for="note">{tr(|t| t.note_label)}</label>
                     <p class="hint" id="note-hint">{tr(|t| t.message_hint)}</p>
@@ -388,7 +382,7 @@ fn send_documents(id: String, sent: RwSignal<u32>) -> impl IntoView {
                 </div>
                 <button
                     type="submit"
-                    aria-disabled=move || (busy.get() || files.attachments().is_none()).then_some("true")
+                    aria-disabled=send_blocked(files, busy)
                 >
                     {busy_label(busy, |t| t.send_documents_button, |t| t.sending)}
                 </button>

@@ -50,8 +50,10 @@ pub struct Files {
     go: RwSignal<Option<String>>,
     /// The page's owner: each file's signals live as long as the page.
     owner: StoredValue<Option<Owner>>,
-    next: StoredValue<u32>,
 }
+
+/// Tells chosen files apart.
+static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 impl Files {
     pub fn new(patient: String) -> Self {
@@ -61,7 +63,6 @@ impl Files {
             refused: RwSignal::new(Vec::new()),
             go: RwSignal::new(None),
             owner: StoredValue::new(Owner::current()),
-            next: StoredValue::new(0),
         }
     }
 
@@ -120,8 +121,7 @@ impl Files {
             )
             .then(|| Url::create_object_url_with_blob(&file).ok())
             .flatten();
-            let key = self.next.get_value();
-            self.next.set_value(key + 1);
+            let key = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let chosen = owner.with(|| Chosen {
                 key,
                 name,
@@ -332,15 +332,15 @@ fn row(files: Files, locale: Locale, id: &'static str, chosen: Chosen) -> impl I
         stage,
         ..
     } = chosen.clone();
-    let chosen = StoredValue::new(chosen);
     let progress = format!("{id}-progress-{key}");
     let cancel_id = format!("{id}-cancel-{key}");
     let again_id = format!("{id}-again-{key}");
     let show = |what| shown(stage, locale, &name, what);
     let again = {
         let cancel_id = cancel_id.clone();
+        let chosen = chosen.clone();
         move |_| {
-            chosen.with_value(|c| files.start(c));
+            files.start(&chosen);
             let cancel_id = cancel_id.clone();
             request_animation_frame(move || focus(&cancel_id));
         }
@@ -348,7 +348,7 @@ fn row(files: Files, locale: Locale, id: &'static str, chosen: Chosen) -> impl I
     let cancel = {
         let again_id = again_id.clone();
         move |_| {
-            chosen.with_value(|c| files.cancel(c));
+            files.cancel(&chosen);
             let again_id = again_id.clone();
             request_animation_frame(move || focus(&again_id));
         }

@@ -480,6 +480,11 @@ async fn send_carries_the_uploads_ids_and_the_thread_shows_them_as_downloads() {
     );
     assert_eq!(last_body(SEND)["body"], "");
     assert_eq!(rows(), 0, "the picker empties");
+    assert_eq!(
+        js("window.__revoked.length").as_f64(),
+        Some(1.0),
+        "the preview is released once sent"
+    );
     assert!(text(".msg-unsent").contains("card.png"));
     let key = last_body(SEND)["client_key"].clone();
 

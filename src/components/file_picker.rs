@@ -9,8 +9,8 @@ use crate::{
     components::form::focus,
     i18n::{tr, use_locale, Locale, Strings},
     pages::refused,
-    patients::use_current,
-    session::use_session,
+    patients::{use_current, Current},
+    session::{use_session, Session},
     uploads::{self, size_in_words, Refusal},
 };
 use leptos::{prelude::*, reactive::owner::LocalStorage};
@@ -50,6 +50,8 @@ pub struct Files {
     go: RwSignal<Option<String>>,
     /// The page's owner: each file's signals live as long as the page.
     owner: StoredValue<Option<Owner>>,
+    session: Session,
+    current: Current,
 }
 
 /// Tells chosen files apart.
@@ -63,6 +65,8 @@ impl Files {
             refused: RwSignal::new(Vec::new()),
             go: RwSignal::new(None),
             owner: StoredValue::new(Owner::current()),
+            session: use_session(),
+            current: use_current(),
         }
     }
 
@@ -141,7 +145,7 @@ impl Files {
         let stage = chosen.stage;
         stage.set(Stage::Uploading(0));
         let id = self.patient.get_value();
-        let (session, current, go) = (use_session(), use_current(), self.go);
+        let (session, current, go) = (self.session, self.current, self.go);
         let xhr = uploads::upload(
             &id.clone(),
             &chosen.file.get_value(),

@@ -101,11 +101,11 @@ end
 """
 
 
-def wrk(server, script, lines, rate, duration, folder, name):
+def wrk(server, script, lines, rate, duration, folder, name, connections=CONNECTIONS):
     path = os.path.join(folder, name + ".tsv")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s",
+    cmd = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
            "-s", script, server.url("/"), "--", path, str(rate), str(THREADS)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
@@ -143,7 +143,7 @@ def ask_codes(server, count):
     return [(n, found[n]) for n in numbers]
 
 
-def run_one(binary, database, database_url, rate, duration):
+def run_one(binary, database, database_url, rate, duration, connections=CONNECTIONS):
     """The three endpoints against one server; returns {endpoint: wrk result}."""
     env = {"PORTAL_SIGN_IN_CODES_PER_IP_PER_HOUR": "1000000"}
     results = {}
@@ -154,12 +154,14 @@ def run_one(binary, database, database_url, rate, duration):
         progress(f"api ({database}): server pid {server.pid} at {server.addr}; signing in two demo people")
         clients = [Client(server, p) for p in DEMO_SELF]
         total = int(math.ceil(rate * duration * 1.2)) + 100
+        if total > 60_000:
+            raise SystemExit("bench: --rate x --duration above 50,000 requests: too many sign-in codes to ask for")
 
         results["load_average_before"] = load_average()
         progress(f"api ({database}): load average {results['load_average_before']:.2f}; "
                  f"patient list, {rate}/s for {duration} s")
         lines = [f"GET\t/api/practices/{PRACTICE}/patients\t{c.cookie}\t" for c in clients]
-        results["patient_list"] = wrk(server, script, lines, rate, duration, folder, "list")
+        results["patient_list"] = wrk(server, script, lines, rate, duration, folder, "list", connections)
 
         progress(f"api ({database}): message post, {rate}/s for {duration} s")
         lines = []
@@ -167,7 +169,7 @@ def run_one(binary, database, database_url, rate, duration):
             c = clients[i % len(clients)]
             body = json.dumps({"body": f"Benchmark message {i}", "client_key": f"bench-{i:08d}"})
             lines.append(f"POST\t/api/patients/{c.patient_id}/messages\t{c.cookie}\t{body}")
-        results["message_post"] = wrk(server, script, lines, rate, duration, folder, "post")
+        results["message_post"] = wrk(server, script, lines, rate, duration, folder, "post", connections)
 
         progress(f"api ({database}): asking for {total} sign-in codes (not measured)")
         started = time.monotonic()
@@ -176,7 +178,7 @@ def run_one(binary, database, database_url, rate, duration):
                  f"sign-in code check, {rate}/s for {duration} s")
         lines = [f"POST\t/api/auth/verify\t\t" + json.dumps({"phone": n, "code": c, "remember_device": True})
                  for n, c in codes]
-        results["sign_in"] = wrk(server, script, lines, rate, duration, folder, "verify")
+        results["sign_in"] = wrk(server, script, lines, rate, duration, folder, "verify", connections)
         for name in NAMES:
             r = results[name]
             progress(f"api ({database}): {name}: p50 {r['p50_us'] / 1000:.2f} ms, p99 {r['p99_us'] / 1000:.2f} ms, "
@@ -184,14 +186,14 @@ def run_one(binary, database, database_url, rate, duration):
     return results
 
 
-def run(binary, rate, duration, postgres_url=None):
-    out = {"rate": rate, "duration_s": duration, "connections": CONNECTIONS, "threads": THREADS,
+def run(binary, rate, duration, postgres_url=None, connections=CONNECTIONS):
+    out = {"rate": rate, "duration_s": duration, "connections": connections, "threads": THREADS,
            "budget_p99_ms": BUDGET_P99_MS, "databases": {}}
-    out["databases"]["SQLite"] = run_one(binary, "SQLite", None, rate, duration)
+    out["databases"]["SQLite"] = run_one(binary, "SQLite", None, rate, duration, connections)
     if postgres_url:
         url, drop = postgres_database(postgres_url)
         try:
-            out["databases"]["PostgreSQL"] = run_one(binary, "PostgreSQL", url, rate, duration)
+            out["databases"]["PostgreSQL"] = run_one(binary, "PostgreSQL", url, rate, duration, connections)
         finally:
             drop()
     return out
@@ -219,7 +221,7 @@ def rows(result):
                 "figure": f"API {NAMES[key]}, {database}",
                 "measured": f"p99 {p99:.2f} ms, p50 {r['p50_us'] / 1000:.2f} ms, "
                             f"{r['rate']:.0f}/s, {r['errors']} errors",
-                "budget": f"p99 < {result['budget_p99_ms']:g} ms at {rate:,}/s, no errors",
+                "budget": f"p99 < {result['budget_p99_ms']:g} ms at {rate:,}/s (>= 95% reached), no errors",
                 "ok": ok, "value": p99,
             })
     return out

@@ -360,18 +360,13 @@ impl Config {
             }
         }
         if self.sms_provider == SmsProvider::Twilio {
-            let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
             if missing(&self.twilio_account_sid) {
                 return Err(ConfigError::TwilioMissing(
                     "twilio_account_sid",
                     "PORTAL_TWILIO_ACCOUNT_SID",
                 ));
             }
-            if self
-                .twilio_auth_token
-                .as_ref()
-                .is_none_or(|s| s.0.trim().is_empty())
-            {
+            if missing_secret(&self.twilio_auth_token) {
                 return Err(ConfigError::TwilioMissing(
                     "twilio_auth_token",
                     "PORTAL_TWILIO_AUTH_TOKEN",
@@ -385,7 +380,6 @@ impl Config {
             }
         }
         if self.email_provider == EmailProvider::Smtp {
-            let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
             if missing(&self.smtp_host) {
                 return Err(ConfigError::SmtpMissing("smtp_host", "PORTAL_SMTP_HOST"));
             }
@@ -395,12 +389,7 @@ impl Config {
             if from.parse::<lettre::message::Mailbox>().is_err() {
                 return Err(ConfigError::SmtpFrom(from.to_owned()));
             }
-            if !missing(&self.smtp_username)
-                && self
-                    .smtp_password
-                    .as_ref()
-                    .is_none_or(|s| s.0.trim().is_empty())
-            {
+            if !missing(&self.smtp_username) && missing_secret(&self.smtp_password) {
                 return Err(ConfigError::SmtpMissing(
                     "smtp_password (smtp_username is set)",
                     "PORTAL_SMTP_PASSWORD",
@@ -408,7 +397,6 @@ impl Config {
             }
         }
         if self.storage == StorageKind::S3 {
-            let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
             if missing(&self.s3_bucket) {
                 return Err(ConfigError::S3Missing("s3_bucket", "PORTAL_S3_BUCKET"));
             }
@@ -418,11 +406,7 @@ impl Config {
                     "PORTAL_S3_ACCESS_KEY_ID",
                 ));
             }
-            if self
-                .s3_secret_access_key
-                .as_ref()
-                .is_none_or(|s| s.0.trim().is_empty())
-            {
+            if missing_secret(&self.s3_secret_access_key) {
                 return Err(ConfigError::S3Missing(
                     "s3_secret_access_key",
                     "PORTAL_S3_SECRET_ACCESS_KEY",
@@ -458,6 +442,16 @@ impl Config {
     pub fn is_development(&self) -> bool {
         self.mode == Mode::Development
     }
+}
+
+/// A required text setting that is absent or only spaces.
+fn missing(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+/// A required secret that is absent or only spaces.
+fn missing_secret(value: &Option<Secret>) -> bool {
+    value.as_ref().is_none_or(|s| s.0.trim().is_empty())
 }
 
 fn read_table(path: &std::path::Path) -> Result<toml::Table, ConfigError> {

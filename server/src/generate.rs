@@ -161,6 +161,14 @@ pub async fn generate(store: &Store, size: Size) -> Result<Option<Generated>> {
     // Accounts: the adults first (phone = their patient's), then the guardians.
     let adults = size.patients - children;
     let guardian_phone = |g: usize| phone(size.patients + g);
+    // Who acts for patient n: the guardian of each pair of children, else the adult's own account.
+    let account_of = |n: usize| -> &String {
+        if n < children {
+            &account_ids[adults + n / 2]
+        } else {
+            &account_ids[n - children]
+        }
+    };
     insert_all(
         store,
         "accounts",
@@ -182,16 +190,11 @@ pub async fn generate(store: &Store, size: Size) -> Result<Option<Generated>> {
         "id, account_id, patient_id, relationship, status, created_at, updated_at",
         7,
         (0..size.patients).map(|n| {
-            let (account, relationship) = if n < children {
-                (&account_ids[adults + n / 2], "guardian")
-            } else {
-                (&account_ids[n - children], "self")
-            };
             vec![
                 t(new_id()),
-                t(account),
+                t(account_of(n)),
                 t(&patient_ids[n]),
-                t(relationship),
+                t(if n < children { "guardian" } else { "self" }),
                 t("active"),
                 Value::Int(now),
                 Value::Int(now),
@@ -224,13 +227,6 @@ pub async fn generate(store: &Store, size: Size) -> Result<Option<Generated>> {
         }),
     )
     .await?;
-    let sender = |c: usize| -> &String {
-        if c < children {
-            &account_ids[adults + c / 2]
-        } else {
-            &account_ids[c - children]
-        }
-    };
     insert_all(
         store,
         "messages",
@@ -238,7 +234,7 @@ pub async fn generate(store: &Store, size: Size) -> Result<Option<Generated>> {
         9,
         (0..talking).flat_map(|c| {
             let conversation = conversation_ids[c].clone();
-            let account = sender(c).clone();
+            let account = account_of(c).clone();
             (0..count(c)).map(move |m| {
                 let from_patient = m % 2 == 0;
                 let at = now - 86_400_000 + (m as i64) * 60_000;

@@ -5,7 +5,7 @@
 //! SQLite and on PostgreSQL, as every server test does.
 
 mod common;
-use common::people::{call, family, get, oak_call, ok, verify, JAMES};
+use common::people::{call, family, get, oak_call, ok, upload, verify, JAMES};
 use common::{session_cookie_of, spawn, Db, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -32,20 +32,6 @@ async fn sign_in_across(on: &TestApp, then: &TestApp, phone: &str) -> String {
         "a code sent through one instance works on the other"
     );
     session_cookie_of(&r)
-}
-
-async fn upload(app: &TestApp, cookie: &str, patient: &str, bytes: Vec<u8>) -> Value {
-    let r = app
-        .http
-        .post(app.url(&format!("/api/patients/{patient}/attachments")))
-        .header(reqwest::header::COOKIE, cookie)
-        .header("x-file-name", "referral.pdf")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
-    r.json().await.unwrap()
 }
 
 async fn sign_in_and_continue_on_the_other_instance(db: Db) {
@@ -142,7 +128,8 @@ async fn files_and_messages_cross_instances_live(db: Db) {
     // Uploaded through a, sent through b, downloaded by the practice through a and by James
     // through b: the object store is shared.
     let bytes = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
-    let file = upload(&a, &james, &f.lily, bytes.clone()).await;
+    let (status, file) = upload(&a, &james, &f.lily, "referral.pdf", bytes.clone()).await;
+    assert_eq!(status, 201, "{file}");
     let id = file["id"].as_str().unwrap();
     let (status, body) = call(
         &b,

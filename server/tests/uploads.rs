@@ -3,7 +3,9 @@
 //! gate and for the practice, and what a half-received upload or a killed server leaves behind.
 
 mod common;
-use common::people::{call, family, get, grace_with_lily, james_with_lily, sign_in, verify, MARIA};
+use common::people::{
+    call, family, get, grace_with_lily, james_with_lily, sign_in, upload, verify, MARIA,
+};
 use common::{stored_keys, Db, TestApp};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -31,27 +33,6 @@ fn png() -> Vec<u8> {
 
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
-}
-
-async fn upload(
-    app: &TestApp,
-    cookie: &str,
-    patient: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (u16, Value) {
-    let r = app
-        .http
-        .post(app.url(&format!("/api/patients/{patient}/attachments")))
-        .header(reqwest::header::COOKIE, cookie)
-        .header("x-file-name", name)
-        .header("content-type", "image/jpeg")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
 }
 
 /// Sends `total` bytes of a JPEG with chunked encoding (no length announced) over a raw

@@ -284,3 +284,26 @@ pub async fn james_with_lily(app: &TestApp, f: &Family) -> String {
 pub async fn grace_with_lily(app: &TestApp, f: &Family) -> String {
     guardian_of_lily(app, f, GRACE, ("Grace", "Kim", "1960-02-14")).await
 }
+
+/// Uploads a file for a message of `patient`'s (raw body, the name in `X-File-Name`): the status
+/// and the answer.
+pub async fn upload(
+    app: &TestApp,
+    cookie: &str,
+    patient: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let r = app
+        .http
+        .post(app.url(&format!("/api/patients/{patient}/attachments")))
+        .header(reqwest::header::COOKIE, cookie)
+        .header("x-file-name", name)
+        .header("content-type", "image/jpeg")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}

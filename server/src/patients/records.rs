@@ -8,6 +8,7 @@ use wire::records::{
     ProfileUpdate, ProfileUpdated, TreatmentPlan,
 };
 
+use super::verify::today_at;
 use super::{audit_read, relationship, verified_in_session, PatientAccess};
 use crate::app::AppState;
 use crate::auth::SignedIn;
@@ -144,12 +145,8 @@ pub fn document(row: DocumentRow) -> Document {
     }
 }
 
-fn sent_file(row: SentFileRow, tz: chrono_tz::Tz) -> Document {
-    let date = chrono::DateTime::from_timestamp_millis(row.sent_at)
-        .unwrap_or_default()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d")
-        .to_string();
+fn sent_file(row: SentFileRow, time_zone: &str) -> Document {
+    let date = today_at(time_zone, row.sent_at).to_string();
     Document {
         title: row.file_name.clone(),
         id: row.id,
@@ -177,14 +174,13 @@ pub async fn documents(
         client_addr,
     )
     .await?;
-    let tz = link
-        .practice_time_zone
-        .parse::<chrono_tz::Tz>()
-        .unwrap_or(chrono_tz::UTC);
     let mut all: Vec<Document> = published
         .into_iter()
         .map(document)
-        .chain(sent.into_iter().map(|r| sent_file(r, tz)))
+        .chain(
+            sent.into_iter()
+                .map(|r| sent_file(r, &link.practice_time_zone)),
+        )
         .collect();
     // Newest first; the sort is stable, so each source keeps its own order within a day.
     all.sort_by(|a, b| b.date.cmp(&a.date));

@@ -4,6 +4,17 @@ const tag = document.querySelector('script[data-wasm]');
 try {
   const { default: init } = await import(tag.dataset.js);
   await init({ module_or_path: tag.dataset.wasm });
+  // The service worker (sw.js) keeps the app shell so the next visit opens without the network.
+  // Registered once the page has loaded, so it never competes with the first load; browsers offer
+  // service workers only on https and localhost.
+  if ('serviceWorker' in navigator) {
+    const register = () =>
+      navigator.serviceWorker
+        .register(new URL('sw.js', tag.src))
+        .catch((error) => console.warn('The portal could not install its offline copy:', error));
+    if (document.readyState === 'complete') register();
+    else addEventListener('load', register, { once: true });
+  }
 } catch (error) {
   // Still on the loading shell: say so instead of "Loading…" forever.
   const status = document.querySelector('#app .loading');

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod pages;
 pub mod patients;
 pub mod session;
+pub mod uploads;
 pub mod web_otp;
 
 use leptos::prelude::*;

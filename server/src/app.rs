@@ -43,8 +43,7 @@ impl AppState {
                 .into_bytes()
                 .into(),
         };
-        let storage =
-            crate::storage::Storage::local(&config.storage_dir).map_err(ServeError::Storage)?;
+        let storage = crate::storage::Storage::from_config(&config).map_err(ServeError::Storage)?;
         Ok(AppState {
             storage,
             store,
@@ -89,7 +88,7 @@ pub enum ServeError {
     MissingPortal(String),
     #[error("cannot set up texts or e-mails: {0}")]
     Sms(NotifyError),
-    #[error("cannot use storage_dir for files: {0}; check PORTAL_STORAGE_DIR")]
+    #[error("cannot use the file storage: {0}; check PORTAL_STORAGE_DIR (or the s3_* keys with storage = \"s3\")")]
     Storage(crate::storage::StorageError),
     #[error(transparent)]
     Store(StoreError),

@@ -29,6 +29,17 @@ pub enum Command {
     Migrate,
     /// Create the demo practices and people (development mode only; safe to repeat) and print them.
     SeedDemo,
+    /// Fill the database with a made-up practice at size (development mode only): `bench`, with
+    /// 100,000 patients, 20,000 guardians and a million messages by default. Prints who to sign
+    /// in as, as JSON.
+    GenerateData {
+        #[arg(long, default_value_t = 100_000)]
+        patients: usize,
+        #[arg(long, default_value_t = 20_000)]
+        guardians: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: usize,
+    },
     /// Print the OpenAPI description of the JSON API.
     Openapi,
     /// Create, update and list practices.

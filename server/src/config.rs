@@ -44,6 +44,17 @@ pub enum EmailProvider {
     Smtp,
 }
 
+/// Where stored files (documents, attachments) live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    /// A folder on this machine (`storage_dir`); several instances need it on a shared volume.
+    #[default]
+    Local,
+    /// An S3-compatible object store (AWS S3, MinIO, Cloudflare R2…); needs the `s3_*` keys.
+    S3,
+}
+
 /// How the SMTP connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -130,8 +141,21 @@ pub struct Config {
     pub smtp_password: Option<Secret>,
     /// The sender, e.g. `Lakeside Patient Portal <portal@example.com>`.
     pub smtp_from: Option<String>,
-    /// Folder for stored files (documents); outside any served folder. Created when missing.
+    /// `local` (default: `storage_dir`) or `s3`.
+    pub storage: StorageKind,
+    /// Folder for stored files with `storage = "local"`; outside any served folder. Created when
+    /// missing.
     pub storage_dir: PathBuf,
+    /// The bucket, with `storage = "s3"`.
+    pub s3_bucket: Option<String>,
+    /// The bucket's region (default `us-east-1`).
+    pub s3_region: String,
+    /// An S3-compatible service's address (MinIO, R2…); without it, AWS itself.
+    pub s3_endpoint: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<Secret>,
+    /// Allow a plain `http://` endpoint (a store on the same private network; tests).
+    pub s3_allow_http: bool,
 }
 
 impl Default for Config {
@@ -160,7 +184,14 @@ impl Default for Config {
             smtp_username: None,
             smtp_password: None,
             smtp_from: None,
+            storage: StorageKind::Local,
             storage_dir: PathBuf::from(".data/files"),
+            s3_bucket: None,
+            s3_region: "us-east-1".into(),
+            s3_endpoint: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
         }
     }
 }
@@ -190,6 +221,8 @@ pub enum ConfigError {
     TwilioMissing(&'static str, &'static str),
     #[error("email_provider = \"smtp\" needs {0}; set it in the file or with {1}")]
     SmtpMissing(&'static str, &'static str),
+    #[error("storage = \"s3\" needs {0}; set it in the file or with {1}")]
+    S3Missing(&'static str, &'static str),
     #[error("smtp_from must be an e-mail address such as portal@example.com or \"Name <portal@example.com>\" (got {0:?}); set it in the file or with PORTAL_SMTP_FROM")]
     SmtpFrom(String),
 }
@@ -228,11 +261,18 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("PORTAL_SMTP_USERNAME", "smtp_username"),
     ("PORTAL_SMTP_PASSWORD", "smtp_password"),
     ("PORTAL_SMTP_FROM", "smtp_from"),
+    ("PORTAL_STORAGE", "storage"),
     ("PORTAL_STORAGE_DIR", "storage_dir"),
+    ("PORTAL_S3_BUCKET", "s3_bucket"),
+    ("PORTAL_S3_REGION", "s3_region"),
+    ("PORTAL_S3_ENDPOINT", "s3_endpoint"),
+    ("PORTAL_S3_ACCESS_KEY_ID", "s3_access_key_id"),
+    ("PORTAL_S3_SECRET_ACCESS_KEY", "s3_secret_access_key"),
+    ("PORTAL_S3_ALLOW_HTTP", "s3_allow_http"),
 ];
 
 /// Variables that start with `PORTAL_` but are read by the tests or scripts, not the server.
-const ENV_NOT_OURS: &[&str] = &["PORTAL_TEST_POSTGRES_URL"];
+const ENV_NOT_OURS: &[&str] = &["PORTAL_TEST_POSTGRES_URL", "PORTAL_TEST_S3_ENDPOINT"];
 
 impl Config {
     /// Loads the file (when given, or `portal.toml` when present) and then the environment.
@@ -280,7 +320,7 @@ impl Config {
                         name: name.clone(),
                         message: "expected a whole number".into(),
                     })?,
-                "trust_forwarded_for" => match value.trim() {
+                "trust_forwarded_for" | "s3_allow_http" => match value.trim() {
                     "true" | "1" | "yes" => toml::Value::Boolean(true),
                     "false" | "0" | "no" => toml::Value::Boolean(false),
                     _ => {
@@ -364,6 +404,28 @@ impl Config {
                 return Err(ConfigError::SmtpMissing(
                     "smtp_password (smtp_username is set)",
                     "PORTAL_SMTP_PASSWORD",
+                ));
+            }
+        }
+        if self.storage == StorageKind::S3 {
+            let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+            if missing(&self.s3_bucket) {
+                return Err(ConfigError::S3Missing("s3_bucket", "PORTAL_S3_BUCKET"));
+            }
+            if missing(&self.s3_access_key_id) {
+                return Err(ConfigError::S3Missing(
+                    "s3_access_key_id",
+                    "PORTAL_S3_ACCESS_KEY_ID",
+                ));
+            }
+            if self
+                .s3_secret_access_key
+                .as_ref()
+                .is_none_or(|s| s.0.trim().is_empty())
+            {
+                return Err(ConfigError::S3Missing(
+                    "s3_secret_access_key",
+                    "PORTAL_S3_SECRET_ACCESS_KEY",
                 ));
             }
         }
@@ -532,6 +594,40 @@ mod tests {
                 "{key} is not in portal.example.toml"
             );
         }
+    }
+
+    #[test]
+    fn s3_storage_needs_its_keys() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.storage, StorageKind::Local);
+        let e = load_error(&[("PORTAL_STORAGE", "s3")]);
+        assert!(e.contains("PORTAL_S3_BUCKET"), "{e}");
+        let e = load_error(&[("PORTAL_STORAGE", "s3"), ("PORTAL_S3_BUCKET", "files")]);
+        assert!(e.contains("PORTAL_S3_ACCESS_KEY_ID"), "{e}");
+        let e = load_error(&[
+            ("PORTAL_STORAGE", "s3"),
+            ("PORTAL_S3_BUCKET", "files"),
+            ("PORTAL_S3_ACCESS_KEY_ID", "AKIA"),
+        ]);
+        assert!(e.contains("PORTAL_S3_SECRET_ACCESS_KEY"), "{e}");
+        let e = load_error(&[("PORTAL_STORAGE", "ftp")]);
+        assert!(e.contains("PORTAL_STORAGE"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[
+                ("PORTAL_STORAGE", "s3"),
+                ("PORTAL_S3_BUCKET", "files"),
+                ("PORTAL_S3_ACCESS_KEY_ID", "AKIA"),
+                ("PORTAL_S3_SECRET_ACCESS_KEY", "secret"),
+                ("PORTAL_S3_ALLOW_HTTP", "yes"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.s3_allow_http);
+        assert!(
+            !format!("{c:?}").contains("secret\""),
+            "the secret is never printed"
+        );
     }
 
     #[test]

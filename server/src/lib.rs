@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod generate;
 pub mod notify;
 pub mod patients;
 pub mod practice;

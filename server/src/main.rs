@@ -12,7 +12,7 @@ use portal_server::config::{Config, ConfigError, SmsProvider};
 use portal_server::error::AppError;
 use portal_server::practice::{self, Caller};
 use portal_server::store::{Store, StoreError};
-use portal_server::{api, seed};
+use portal_server::{api, generate, seed};
 use std::process::ExitCode;
 
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +114,28 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
             seed::seed_records(&state).await?;
             print!("{}", seed::table());
+        }
+        Command::GenerateData {
+            patients,
+            guardians,
+            messages,
+        } => {
+            if !config.is_development() {
+                return Err(Failure::Refused("generate-data only runs in development mode: it would put made-up people in a real database"));
+            }
+            let size = generate::Size {
+                patients,
+                guardians,
+                messages,
+            };
+            match generate::generate(&store, size).await? {
+                Some(made) => print(serde_json::json!(made)),
+                None => {
+                    return Err(Failure::Refused(
+                        "this database already has the generated practice `bench`: use a fresh database",
+                    ))
+                }
+            }
         }
         Command::Practice(PracticeCommand::List) => print(serde_json::json!(
             practice::practices::list(&store, &caller).await?

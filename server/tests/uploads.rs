@@ -4,7 +4,7 @@
 
 mod common;
 use common::people::{call, family, get, grace_with_lily, james_with_lily, sign_in, verify, MARIA};
-use common::{Db, TestApp};
+use common::{stored_keys, Db, TestApp};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -103,26 +103,6 @@ async fn raw_upload(
     text.split(' ').nth(1).and_then(|c| c.parse().ok())
 }
 
-/// Every stored object under the server's storage folder.
-fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&app.config.storage_dir, &mut out);
-    out
-}
-
 async fn attachment_rows(app: &TestApp) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attachments")
         .fetch_one(app.store.pool())
@@ -200,7 +180,11 @@ async fn bad_files_are_refused_and_nothing_is_stored(db: Db) {
     let status = raw_upload(&app, &james, &f.lily, 11 * 1024 * 1024, None).await;
     assert_eq!(status, Some(413));
     assert_eq!(attachment_rows(&app).await, 0);
-    assert!(stored_files(&app).is_empty(), "{:?}", stored_files(&app));
+    assert!(
+        stored_keys(&app).await.is_empty(),
+        "{:?}",
+        stored_keys(&app).await
+    );
 
     // Folders in a name: only its last part is kept.
     let (s, b) = upload(
@@ -369,12 +353,11 @@ async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
     assert_eq!(listed.as_array().unwrap().len(), 3, "{thread}");
     assert_eq!(listed[2]["id"], ids[2]);
     let out = app.dir.path().join("downloaded.pdf");
-    let files_dir = app.config.storage_dir.display().to_string();
+    let mut env = common::storage_env(&app.config);
+    env.push(("PORTAL_DATABASE_URL", app.config.database_url.clone()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     common::run_server_ok(
-        &[
-            ("PORTAL_DATABASE_URL", &app.config.database_url),
-            ("PORTAL_STORAGE_DIR", &files_dir),
-        ],
+        &env,
         &[
             "attachments",
             "download",
@@ -415,10 +398,14 @@ async fn half_received_uploads_and_orphans_leave_nothing(db: Db) {
     );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(attachment_rows(&app).await, 0);
-    assert!(stored_files(&app).is_empty(), "{:?}", stored_files(&app));
+    assert!(
+        stored_keys(&app).await.is_empty(),
+        "{:?}",
+        stored_keys(&app).await
+    );
 
     // A server killed between the bytes and the row: the object is there without a row.
-    let storage = portal_server::storage::Storage::local(&app.config.storage_dir).unwrap();
+    let storage = portal_server::storage::Storage::from_config(&app.config).unwrap();
     let orphan = storage
         .put(
             futures_util::stream::iter([Ok::<_, String>(bytes::Bytes::from(jpeg(100)))]),
@@ -429,29 +416,64 @@ async fn half_received_uploads_and_orphans_leave_nothing(db: Db) {
     // And a pending upload nobody sent, past its day.
     let (s, _) = upload(&app, &james, &f.lily, "never-sent.jpg", jpeg(100)).await;
     assert_eq!(s, 201);
-    assert_eq!(stored_files(&app).len(), 2);
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    for file in stored_files(&app) {
-        std::fs::File::options()
-            .write(true)
-            .open(&file)
-            .unwrap()
-            .set_modified(hour_ago)
-            .unwrap();
-    }
+    assert_eq!(stored_keys(&app).await.len(), 2);
     app.clock.advance(std::time::Duration::from_secs(25 * 3600));
     // The next server to start sweeps both.
     let _next = app.another_instance().await;
-    let mut left = stored_files(&app);
+    let mut left = stored_keys(&app).await;
     for _ in 0..50 {
         if left.is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        left = stored_files(&app);
+        left = stored_keys(&app).await;
     }
     assert!(left.is_empty(), "{left:?} ({})", orphan.key);
     assert_eq!(attachment_rows(&app).await, 0);
+}
+
+async fn files_sent_to_the_practice_are_among_the_patients_documents(db: Db) {
+    let app = common::spawn(db).await;
+    let f = family(&app).await;
+    let james = james_with_lily(&app, &f).await;
+    let grace = grace_with_lily(&app, &f).await;
+    let (_, sent) = upload(&app, &james, &f.lily, "school%20form.pdf", pdf()).await;
+    let (_, waiting) = upload(&app, &james, &f.lily, "not-yet.jpg", jpeg(100)).await;
+    let sent_id = sent["id"].as_str().unwrap();
+    let (s, b) = send(&app, &james, &f.lily, "", &[sent_id]).await;
+    assert_eq!(s, 201, "{b}");
+
+    // Both parents see the sent file among Lily's documents; the upload no message took is not.
+    for cookie in [&james, &grace] {
+        let (s, docs) = get(&app, &format!("/api/patients/{}/documents", f.lily), cookie).await;
+        assert_eq!(s, 200, "{docs}");
+        let docs = docs.as_array().unwrap();
+        let mine: Vec<&Value> = docs
+            .iter()
+            .filter(|d| d["sent_to_practice"] == true)
+            .collect();
+        assert_eq!(mine.len(), 1, "{docs:?}");
+        assert_eq!(mine[0]["id"], sent_id);
+        assert_eq!(mine[0]["file_name"], "school form.pdf");
+        assert_eq!(mine[0]["title"], "school form.pdf");
+        assert_eq!(mine[0]["size_bytes"], pdf().len());
+        assert_eq!(mine[0]["date"].as_str().unwrap().len(), 10);
+        assert!(docs.iter().all(|d| d["id"] != waiting["id"]), "{docs:?}");
+    }
+    // Its file is the attachment's download, through the gate.
+    let r = app
+        .http
+        .get(app.url(&format!("/api/patients/{}/attachments/{sent_id}", f.lily)))
+        .header(reqwest::header::COOKIE, &grace)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(sha256_hex(&r.bytes().await.unwrap()), sha256_hex(&pdf()));
+    // Another patient's documents do not list it.
+    let maria = sign_in(&app, MARIA).await;
+    let (s, _) = get(&app, &format!("/api/patients/{}/documents", f.lily), &maria).await;
+    assert_eq!(s, 404);
 }
 
 on_both_databases!(
@@ -459,4 +481,5 @@ on_both_databases!(
     files_per_message_and_whose_uploads,
     attachments_reach_the_practice_with_the_same_bytes,
     half_received_uploads_and_orphans_leave_nothing,
+    files_sent_to_the_practice_are_among_the_patients_documents,
 );

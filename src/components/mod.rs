@@ -1,6 +1,7 @@
 //! Pieces shared by pages.
 
 mod error_page;
+pub mod file_picker;
 pub mod form;
 mod header;
 mod page_title;

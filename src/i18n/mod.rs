@@ -375,6 +375,44 @@ catalog! {
     /// `{date}`.
     next_appointment,
     no_next_appointment,
+    /// File upload (SPEC 3.8): the picker in the message box and on the documents page.
+    attach_files,
+    take_photo,
+    files_hint,
+    /// Buttons beside a chosen file; its name follows, hidden, for screen readers.
+    remove_file,
+    cancel_upload,
+    /// `{n}` is the percent done.
+    uploading,
+    uploaded,
+    upload_cancelled,
+    /// `{size}` is like "1.2 MB".
+    files_total,
+    /// `{name}`: the files' names.
+    files_not_ready,
+    /// Refusals and failures, each naming the file (`{name}`); `{reason}` is an API error's words.
+    file_too_large,
+    file_type_not_allowed,
+    file_empty,
+    file_too_many,
+    file_name_invalid,
+    upload_interrupted,
+    upload_failed,
+    /// What kind of file an attachment is, beside its size.
+    file_kind_pdf,
+    file_kind_image,
+    /// Hidden heading of a message's files.
+    attachments_label,
+    /// Documents the patient side sent (SPEC 3.8), on the documents page.
+    sent_to_practice,
+    send_documents_heading,
+    send_documents_intro,
+    note_label,
+    send_documents_button,
+    /// `{practice}`.
+    documents_sent,
+    choose_files_first,
+    note_too_long,
 }
 
 /// The catalog for a language.
@@ -511,6 +549,8 @@ mod tests {
                 "{day}",
                 "{year}",
                 "{patient}",
+                "{size}",
+                "{reason}",
             ] {
                 assert_eq!(en.contains(slot), es.contains(slot), "{key}: {slot}");
             }

@@ -11,9 +11,10 @@ use super::patient::{failure, loading, practice_time, refused, replace};
 use crate::{
     api::{self, ApiClientError},
     components::{
+        file_picker::{attachment_list, send_blocked, waiting_note, FilePicker, Files},
         form::{
-            busy_attr, busy_label, focus, report, set_value, value_of, ErrorSummary, FieldError,
-            FieldState, Problem,
+            busy_label, focus, report, set_value, value_of, ErrorSummary, FieldError, FieldState,
+            Problem,
         },
         PageTitle,
     },
@@ -26,6 +27,7 @@ use leptos_router::hooks::use_navigate;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wire::{
+    attachments::{Attachment, SendWithAttachments},
     messages::{Message, SendMessageRequest, SenderKind, Thread},
     text::message_text,
     MessageError,
@@ -41,6 +43,8 @@ struct Unsent {
     key: String,
     body: String,
     sending: bool,
+    /// Its uploads (a reload forgets them: files cannot be kept).
+    files: Vec<Attachment>,
 }
 
 /// The page's state. `Copy`: every field is a signal or a stored value.
@@ -182,8 +186,9 @@ impl Talk {
         });
     }
 
-    /// Sends (or sends again) the message with this key.
-    fn send(self, key: String, body: String, busy: Option<RwSignal<bool>>) {
+    /// Sends (or sends again) the message with this key and these uploads.
+    fn send(self, key: String, body: String, files: Vec<Attachment>, busy: Option<RwSignal<bool>>) {
+        let attachment_ids = files.iter().map(|a| a.id.clone()).collect();
         self.unsent
             .update(|unsent| match unsent.iter_mut().find(|u| u.key == key) {
                 Some(u) => u.sending = true,
@@ -191,14 +196,18 @@ impl Talk {
                     key: key.clone(),
                     body: body.clone(),
                     sending: true,
+                    files,
                 }),
             });
         to_bottom();
         let id = self.id.get_value();
         spawn_local(async move {
-            let request = SendMessageRequest {
-                body,
-                client_key: key.clone(),
+            let request = SendWithAttachments {
+                message: SendMessageRequest {
+                    body,
+                    client_key: key.clone(),
+                },
+                attachment_ids,
             };
             let answer = api::send_message(&id, &request).await;
             if self.gone() {
@@ -227,7 +236,7 @@ impl Talk {
 }
 
 /// A fresh `client_key`: 128 random bits from `crypto.getRandomValues`, in hex.
-fn new_key() -> String {
+pub(super) fn new_key() -> String {
     let bytes = js_sys::Uint8Array::new_with_length(16);
     let crypto = js_sys::Reflect::get(&window(), &"crypto".into()).unwrap_or_default();
     if let Some(fill) = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
@@ -287,6 +296,7 @@ pub fn Conversation(id: String) -> impl IntoView {
             key,
             body,
             sending: false,
+            files: Vec::new(),
         });
     }
     let talk = Talk {
@@ -305,6 +315,7 @@ pub fn Conversation(id: String) -> impl IntoView {
     let earlier = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
+    let files = Files::new(id.clone());
     let practice = talk.practice();
     // Times in the practice's zone (UX.md), whatever this device's clock says.
     let zone = current
@@ -389,14 +400,26 @@ pub fn Conversation(id: String) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        // Send waits until every chosen file is uploaded (the page says which are not).
+        let Some(uploads) = untrack(|| files.attachments()) else {
+            return focus("message-files-waiting");
+        };
         match message_text(&draft.get_untracked()) {
+            // With files the text may be empty.
+            Err(MessageError::Empty) if !uploads.is_empty() => {
+                problem.set(None);
+                busy.set(true);
+                files.clear();
+                talk.send(new_key(), String::new(), uploads, Some(busy));
+            }
             Err(MessageError::Empty) => report(problem, Problem::MessageEmpty),
             Err(MessageError::TooLong { chars }) => report(problem, Problem::MessageTooLong(chars)),
             Ok(body) => {
                 problem.set(None);
                 draft.set(String::new());
                 busy.set(true);
-                talk.send(new_key(), body, Some(busy));
+                files.clear();
+                talk.send(new_key(), body, uploads, Some(busy));
             }
         }
     };
@@ -404,6 +427,7 @@ pub fn Conversation(id: String) -> impl IntoView {
     // One row type for stored and unsent messages: one copy of the rendering code.
     let thread = {
         let practice = practice.clone();
+        let id = id.clone();
         move || {
             let zone = zone.clone();
             let t = locale.t();
@@ -430,6 +454,8 @@ pub fn Conversation(id: String) -> impl IntoView {
                             t.msg_sent
                         }),
                         retry: None,
+                        files: m.attachments.clone(),
+                        links: true,
                     })
                     .collect()
             });
@@ -441,6 +467,8 @@ pub fn Conversation(id: String) -> impl IntoView {
                     at: None,
                     state: Some(if u.sending { t.sending } else { t.msg_not_sent }),
                     retry: (!u.sending).then(|| (u.key.clone(), u.body.clone())),
+                    files: u.files.clone(),
+                    links: false,
                 }))
             });
             rows.into_iter()
@@ -448,9 +476,12 @@ pub fn Conversation(id: String) -> impl IntoView {
                     let time = row.at.map(|at| {
                         view! { <time datetime=at.clone()>{practice_time(t, &at, &zone)}</time> }
                     });
+                    let files = attachment_list(t, &id, &row.files, row.links);
+                    let no_text = row.body.is_empty();
                     let retry = row.retry.map(|(key, body)| {
+                        let uploads = row.files.clone();
                         let again = move |_| {
-                            talk.send(key.clone(), body.clone(), None);
+                            talk.send(key.clone(), body.clone(), uploads.clone(), None);
                             // The button goes: focus goes back to the message box.
                             focus("message");
                         };
@@ -463,7 +494,8 @@ pub fn Conversation(id: String) -> impl IntoView {
                     view! {
                         <li class=row.class>
                             <p class="msg-who">{row.who}</p>
-                            <p class="msg-body">{row.body}</p>
+                            <p class="msg-body" hidden=no_text>{row.body}</p>
+                            {files}
                             <p class="msg-meta">
                                 {time} {row.state.map(|s| view! { <span class="msg-state">{s}</span> })}
                                 {retry}
@@ -526,7 +558,12 @@ pub fn Conversation(id: String) -> impl IntoView {
                     on:input=set_value(draft)
                 ></textarea>
             </div>
-            <button type="submit" aria-disabled=busy_attr(busy)>
+            <FilePicker files id="message" />
+            {waiting_note(files, "message")}
+            <button
+                type="submit"
+                aria-disabled=send_blocked(files, busy)
+            >
                 {busy_label(busy, |t| t.send_message_button, |t| t.sending)}
             </button>
         </form>
@@ -543,4 +580,7 @@ struct Row {
     state: Option<&'static str>,
     /// Not sent: its key and text, for "Try again".
     retry: Option<(String, String)>,
+    files: Vec<Attachment>,
+    /// Its files can be downloaded (it is stored).
+    links: bool,
 }

@@ -15,6 +15,7 @@ pub use home::Home;
 pub use link::link_page;
 pub use not_found::NotFound;
 pub use patient::patient_page;
+pub(crate) use patient::refused;
 pub use practices::{PracticePage, Practices};
 pub use records::Overview;
 pub use sign_in::{EnterCode, SignIn};

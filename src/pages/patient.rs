@@ -154,7 +154,7 @@ fn PatientBar() -> impl IntoView {
 
 /// Where a refused patient-scoped request sends the person: the check (`verify_first`) or the
 /// lock page (`locked`, whose wait is kept). `None`: show the error on the page.
-pub(super) fn refused(
+pub(crate) fn refused(
     error: &ApiClientError,
     id: &str,
     session: Session,

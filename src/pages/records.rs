@@ -2,12 +2,14 @@
 //! demographics the account may change (SPEC 3.7.2). Both behind the date-of-birth check: a
 //! refusal goes where `refused` says, like the other patient pages.
 
-use super::patient::{failure, iso_date_in_words, load, loading, practice_time};
+use super::messages::new_key;
+use super::patient::{failure, iso_date_in_words, load, loading, practice_time, refused};
 use crate::{
     api::{self, ApiClientError},
     components::{
+        file_picker::{send_blocked, waiting_note, FilePicker, Files},
         form::{
-            busy_attr, busy_label, report, set_value, value_of, ErrorSummary, FieldError,
+            busy_attr, busy_label, focus, report, set_value, value_of, ErrorSummary, FieldError,
             FieldState, Problem,
         },
         PageTitle,
@@ -15,12 +17,17 @@ use crate::{
     i18n::{tr, tr_with, use_locale, Language, Strings},
     patients::use_current,
     session::use_session,
+    uploads::size_in_words,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use wire::{
     api::{LinkStatus, Relationship},
+    attachments::SendWithAttachments,
+    messages::SendMessageRequest,
     patients::PatientSummary,
     records::{valid_email, valid_zip},
+    text::message_text,
+    MessageError,
 };
 
 type Text = fn(&'static Strings) -> &'static str;
@@ -79,23 +86,34 @@ fn appointment(t: &'static Strings, a: &[String], _: &str) -> Row {
     }
 }
 
-const DOCUMENT: &[&str] = &["id", "title", "date", "file_name", "size_bytes"];
+const DOCUMENT: &[&str] = &[
+    "id",
+    "title",
+    "date",
+    "file_name",
+    "size_bytes",
+    "sent_to_practice",
+];
 
+/// A document the practice published, or a file the patient side sent it (SPEC 3.8: labelled
+/// so, and downloaded as the message's attachment).
 fn document(t: &'static Strings, d: &[String], id: &str) -> Row {
-    let kb = d[4].parse::<u64>().unwrap_or(0).div_ceil(1024);
-    let size = if kb < 1024 {
-        format!("{kb} KB")
+    let size = size_in_words(d[4].parse().unwrap_or(0));
+    let detail = format!("{} · {} · {size}", iso_date_in_words(t, &d[2]), d[3]);
+    let (href, detail) = if d[5] == "true" {
+        (
+            format!("/api/patients/{id}/attachments/{}", d[0]),
+            format!("{} · {detail}", t.sent_to_practice),
+        )
     } else {
-        // Tenths by integer arithmetic (float formatting costs ~5 KB of WebAssembly).
-        let tenths = (kb * 10).div_ceil(1024);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
+        (
+            format!("/api/patients/{id}/documents/{}/file", d[0]),
+            detail,
+        )
     };
     Row {
-        href: Some(format!("/api/patients/{id}/documents/{}/file", d[0])),
-        ..row(
-            d[1].clone(),
-            format!("{} · {} · {size}", iso_date_in_words(t, &d[2]), d[3]),
-        )
+        href: Some(href),
+        ..row(d[1].clone(), detail)
     }
 }
 
@@ -222,6 +240,7 @@ fn section(
 #[component]
 pub(super) fn Records(id: String) -> impl IntoView {
     let current = use_current();
+    let sent = RwSignal::new(0u32);
     view! {
         <PageTitle page=|t| t.records_link />
         <h1 tabindex="-1">
@@ -235,7 +254,19 @@ pub(super) fn Records(id: String) -> impl IntoView {
             |t| t.appointments_empty,
             rows(&id, "appointments", APPOINTMENT, appointment),
         )}
-        {section(|t| t.documents_heading, |t| t.documents_empty, rows(&id, "documents", DOCUMENT, document))}
+        {
+            let id = id.clone();
+            move || {
+                // Loaded again after the person sends some.
+                sent.track();
+                section(
+                    |t| t.documents_heading,
+                    |t| t.documents_empty,
+                    rows(&id, "documents", DOCUMENT, document),
+                )
+            }
+        }
+        {send_documents(id.clone(), sent)}
         {section(
             |t| t.plans_heading,
             |t| t.plans_empty,
@@ -245,6 +276,118 @@ pub(super) fn Records(id: String) -> impl IntoView {
         <p class="back">
             <a href=format!("/patients/{id}")>{tr(|t| t.back_to_patient)}</a>
         </p>
+    }
+}
+
+/// "Send documents to the practice" (SPEC 3.8): the same picker as the message box, an optional
+/// note, then one message with the files to the patient's conversation. `sent` counts what was
+/// sent, so the list above loads again.
+fn send_documents(id: String, sent: RwSignal<u32>) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let current = use_current();
+    let files = Files::new(id.clone());
+    let note = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let done = RwSignal::new(String::new());
+    // One key until it is sent: sending again after a lost answer stores nothing twice.
+    let key = StoredValue::new(new_key());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        done.set(String::new());
+        let uploads = match untrack(|| files.attachments()) {
+            None => return focus("documents-files-waiting"),
+            Some(uploads) if uploads.is_empty() => {
+                return report(
+                    problem,
+                    Problem::Invalid("documents-files", |t| t.choose_files_first),
+                )
+            }
+            Some(uploads) => uploads,
+        };
+        let body = match message_text(&note.get_untracked()) {
+            Ok(body) => body,
+            Err(MessageError::Empty) => String::new(),
+            Err(MessageError::TooLong { chars }) => {
+                let _ = chars;
+                return report(problem, Problem::Invalid("note", |t| t.note_too_long));
+            }
+        };
+        problem.set(None);
+        busy.set(true);
+        let request = SendWithAttachments {
+            message: SendMessageRequest {
+                body,
+                client_key: key.get_value(),
+            },
+            attachment_ids: uploads.into_iter().map(|a| a.id).collect(),
+        };
+        let id = id.clone();
+        spawn_local(async move {
+            let answer = api::send_message(&id, &request).await;
+            if busy.try_set(false).is_some() {
+                return;
+            }
+            match answer {
+                Ok(_) => {
+                    key.set_value(new_key());
+                    files.clear();
+                    note.set(String::new());
+                    let practice = current
+                        .practice(session)
+                        .map(|p| p.name)
+                        .unwrap_or_default();
+                    done.set(locale.t().documents_sent.replace("{practice}", &practice));
+                    sent.update(|n| *n += 1);
+                }
+                Err(error) => {
+                    if refused(&error, &id, session, current).is_none() {
+                        report(problem, Problem::from_api(&error));
+                    }
+                }
+            }
+        });
+    };
+    let state = FieldState {
+        problem,
+        field: "note",
+    };
+    view! {
+        <section class="send-documents">
+            <h2>{tr(|t| t.send_documents_heading)}</h2>
+            <p>{tr(|t| t.send_documents_intro)}</p>
+            <p class="notice" role="status">{move || done.get()}</p>
+            <form novalidate on:submit=submit>
+                <ErrorSummary problem target="documents-files" />
+                <FieldError problem field="documents-files" />
+                <FilePicker files id="documents" />
+            {waiting_note(files, "documents")}
+                <div class=state.class()>
+                    <label for="note">{tr(|t| t.note_label)}</label>
+                    <p class="hint" id="note-hint">{tr(|t| t.message_hint)}</p>
+                    <FieldError problem field="note" />
+                    <textarea
+                        id="note"
+                        name="note"
+                        rows="3"
+                        aria-invalid=state.invalid()
+                        aria-describedby=state.described_by()
+                        prop:value=value_of(note)
+                        on:input=set_value(note)
+                    ></textarea>
+                </div>
+                <button
+                    type="submit"
+                    aria-disabled=send_blocked(files, busy)
+                >
+                    {busy_label(busy, |t| t.send_documents_button, |t| t.sending)}
+                </button>
+            </form>
+        </section>
     }
 }
 

@@ -282,7 +282,9 @@ pub async fn sweep(
             removed += 1;
         }
     }
-    let objects = storage.keys_older_than(grace).await.map_err(|e| {
+    // The server's clock, not the files' own: the same rule on disk and on S3, and testable.
+    let cutoff = now_ms - i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
+    let objects = storage.keys_older_than(cutoff).await.map_err(|e| {
         tracing::error!(error = %e, "cannot list stored files");
         AppError::refused(
             StatusCode::SERVICE_UNAVAILABLE,

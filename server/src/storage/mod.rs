@@ -1,16 +1,21 @@
-//! Stored files (documents now, uploads later) on the `object_store` crate: a local folder
-//! (`storage_dir`, outside any served folder) under random keys. The interface is three calls:
-//! put a stream with a size limit, get a stream, delete.
+//! Stored files (documents and message attachments) on the `object_store` crate, under random
+//! keys: a local folder (`storage_dir`, outside any served folder) or an S3-compatible bucket
+//! (`storage = "s3"`), which several instances share. The interface is three calls: put a
+//! stream with a size limit, get a stream, delete.
 //!
 //! A put goes through a multipart upload: bytes are written to a staging file as they arrive and
 //! the object appears only when the upload completes, so a half-received file is never visible;
 //! an upload over the limit is aborted and leaves nothing behind. Memory does not grow with the
-//! file's size. (S3-compatible stores: the crate's `aws` feature would plug in here, but it pulls a
-//! second HTTP stack and a C crypto library into the build, so it is not compiled in yet.)
+//! file's size. On S3 the parts are the multipart upload's parts; an upload cut off half-way is
+//! aborted (and a bucket lifecycle rule for incomplete multipart uploads catches a killed server).
 
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
+mod s3_http;
+
+use crate::config::{Config, StorageKind};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
@@ -78,6 +83,40 @@ pub struct Storage {
 }
 
 impl Storage {
+    /// The store the configuration names.
+    pub fn from_config(config: &Config) -> Result<Storage, StorageError> {
+        match config.storage {
+            StorageKind::Local => Storage::local(&config.storage_dir),
+            StorageKind::S3 => Storage::s3(config),
+        }
+    }
+
+    /// The bucket `s3_bucket` (the configuration checked the keys are there).
+    pub fn s3(config: &Config) -> Result<Storage, StorageError> {
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(config.s3_bucket.clone().unwrap_or_default())
+            .with_region(&config.s3_region)
+            .with_access_key_id(config.s3_access_key_id.clone().unwrap_or_default())
+            .with_secret_access_key(
+                config
+                    .s3_secret_access_key
+                    .as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default(),
+            )
+            .with_allow_http(config.s3_allow_http)
+            .with_http_connector(s3_http::ReqwestConnector);
+        if let Some(endpoint) = &config.s3_endpoint {
+            // S3-compatible services are addressed by path (`endpoint/bucket/key`).
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_virtual_hosted_style_request(false);
+        }
+        Ok(Storage {
+            inner: Arc::new(builder.build()?),
+        })
+    }
+
     /// Files under `dir` (created when missing).
     pub fn local(dir: &std::path::Path) -> Result<Storage, StorageError> {
         std::fs::create_dir_all(dir)
@@ -144,13 +183,14 @@ impl Storage {
             .boxed())
     }
 
-    /// The keys of stored files last written more than `age` ago.
-    pub async fn keys_older_than(
-        &self,
-        age: std::time::Duration,
-    ) -> Result<Vec<String>, StorageError> {
-        let cutoff = chrono::Utc::now()
-            - chrono::Duration::from_std(age).unwrap_or(chrono::Duration::zero());
+    /// Keys of objects last written before `cutoff_ms` (milliseconds since the epoch).
+    pub async fn keys_older_than(&self, cutoff_ms: i64) -> Result<Vec<String>, StorageError> {
+        let cutoff =
+            chrono::DateTime::from_timestamp_millis(cutoff_ms).unwrap_or(if cutoff_ms > 0 {
+                chrono::DateTime::<chrono::Utc>::MAX_UTC
+            } else {
+                chrono::DateTime::<chrono::Utc>::MIN_UTC
+            });
         let mut listing = self.inner.list(None);
         let mut keys = Vec::new();
         while let Some(meta) = listing.next().await {

@@ -1,12 +1,14 @@
-//! Test harness: every test gets a fresh real database (a new SQLite file, or a new PostgreSQL
-//! database on the server named by PORTAL_TEST_POSTGRES_URL) and its own server on port 0.
+//! Test harness: every test gets a fresh real database and its own server on port 0, in one of
+//! the two shapes the portal runs in: SQLite with files on local disk, or PostgreSQL (a new
+//! database on the server named by PORTAL_TEST_POSTGRES_URL) with files in an S3-compatible
+//! store (a new bucket at PORTAL_TEST_S3_ENDPOINT). scripts/test starts both services.
 #![allow(dead_code)]
 
 pub mod people;
 
 use portal_server::app::{self, AppState};
 use portal_server::clock::Clock;
-use portal_server::config::{Config, Mode};
+use portal_server::config::{Config, Mode, Secret, StorageKind};
 use portal_server::store::Store;
 use sqlx::{Connection, Executor};
 use tokio::sync::oneshot;
@@ -69,6 +71,64 @@ pub async fn fresh_database(db: Db, dir: &std::path::Path) -> String {
     }
 }
 
+/// Points `config` at a new, empty bucket of the test S3-compatible store.
+async fn use_fresh_bucket(config: &mut Config) {
+    let endpoint = std::env::var("PORTAL_TEST_S3_ENDPOINT").expect(
+        "PORTAL_TEST_S3_ENDPOINT is not set: run the tests with scripts/test, which starts an S3-compatible store",
+    );
+    let bucket = format!(
+        "t-{}",
+        portal_server::secrets::random_token(9)
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    );
+    // The test store (moto) takes unsigned requests; the server signs its own.
+    let r = reqwest::Client::new()
+        .put(format!("{}/{bucket}", endpoint.trim_end_matches('/')))
+        .send()
+        .await
+        .expect("reach the test S3-compatible store");
+    assert!(
+        r.status().is_success(),
+        "create a test bucket: {}",
+        r.status()
+    );
+    config.storage = StorageKind::S3;
+    config.s3_bucket = Some(bucket);
+    config.s3_endpoint = Some(endpoint);
+    config.s3_access_key_id = Some("test".into());
+    config.s3_secret_access_key = Some(Secret("test".into()));
+    config.s3_allow_http = true;
+}
+
+/// The `PORTAL_*` variables that point the command line at the same stored files.
+pub fn storage_env(config: &Config) -> Vec<(&'static str, String)> {
+    let mut env = vec![(
+        "PORTAL_STORAGE_DIR",
+        config.storage_dir.display().to_string(),
+    )];
+    if config.storage == StorageKind::S3 {
+        env.extend([
+            ("PORTAL_STORAGE", "s3".to_owned()),
+            ("PORTAL_S3_BUCKET", config.s3_bucket.clone().unwrap()),
+            ("PORTAL_S3_ENDPOINT", config.s3_endpoint.clone().unwrap()),
+            ("PORTAL_S3_ACCESS_KEY_ID", "test".to_owned()),
+            ("PORTAL_S3_SECRET_ACCESS_KEY", "test".to_owned()),
+            ("PORTAL_S3_ALLOW_HTTP", "true".to_owned()),
+        ]);
+    }
+    env
+}
+
+/// Every key in the server's file storage.
+pub async fn stored_keys(app: &TestApp) -> Vec<String> {
+    portal_server::storage::Storage::from_config(&app.config)
+        .unwrap()
+        .keys_older_than(i64::MAX)
+        .await
+        .unwrap()
+}
+
 pub async fn spawn(db: Db) -> TestApp {
     spawn_with(db, |_| {}).await
 }
@@ -92,6 +152,9 @@ pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
         storage_dir: dir.path().join("files"),
         ..Config::default()
     };
+    if let Db::Postgres = db {
+        use_fresh_bucket(&mut config).await;
+    }
     adjust(&mut config);
     start(config, Clock::manual(), dir, true).await
 }

@@ -30,3 +30,8 @@ target_dir() {
 locked_wasm_bindgen_version() {
   awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' "$REPO/Cargo.lock"
 }
+
+# The installed wasm_split_cli_support (its wasm-split-cli has no --version; cargo knows).
+split_cli_version() {
+  cargo install --list | awk '$1 == "wasm_split_cli_support" { sub(/^v/, "", $2); sub(/:$/, "", $2); print $2 }'
+}

@@ -4,10 +4,7 @@
 use crate::{
     components::{ErrorPage, Header},
     i18n::{tr, Locale},
-    pages::{
-        add_dependent_page, link_page, patient_page, EnterCode, Home, NotFound, Overview,
-        PracticePage, Practices, SignIn,
-    },
+    pages::{on_demand, EnterCode, Home, NotFound, SignIn},
     patients::Current,
     session::{IdleWarning, Session, SessionState},
 };
@@ -95,17 +92,42 @@ fn page(path: &str) -> AnyView {
         "" => view! { <Home /> }.into_any(),
         "/sign-in" => view! { <SignIn /> }.into_any(),
         "/sign-in/code" => view! { <EnterCode /> }.into_any(),
-        "/practices" => view! { <Practices /> }.into_any(),
-        "/overview" => view! { <Overview /> }.into_any(),
-        "/link" => link_page(None),
-        p if p.starts_with("/link/") => link_page(Some(p[6..].to_owned())),
+        "/practices" => loaded(on_demand::practices()),
+        "/overview" => loaded(on_demand::overview()),
+        "/link" => loaded(on_demand::link(None)),
+        p if p.starts_with("/link/") => loaded(on_demand::link(Some(p[6..].to_owned()))),
         p if p.starts_with("/practices/") => match p[11..].strip_suffix("/add-dependent") {
-            Some(slug) => add_dependent_page(slug.to_owned()),
-            None => view! { <PracticePage /> }.into_any(),
+            Some(slug) => loaded(on_demand::add_dependent(slug.to_owned())),
+            None => loaded(on_demand::practice()),
         },
-        p if p.starts_with("/patients/") => patient_page(p),
+        p if p.starts_with("/patients/") => loaded(on_demand::patient(p.to_owned())),
         _ => view! { <NotFound /> }.into_any(),
     }
+}
+
+/// A page of `on_demand`: with the `split` feature its chunk may still be loading, and the page
+/// shows once it has come (the "Loading…" of `index.html` is gone by then: the frame is there).
+/// Until it has come, the page before stays; after a navigation (not on the first load) the
+/// heading is focused once the page is there, as `focus_heading_on_navigation` does for the others.
+#[cfg(feature = "split")]
+fn loaded(page: impl std::future::Future<Output = AnyView> + Send + 'static) -> AnyView {
+    Suspend::new(async move {
+        let page = page.await;
+        if NAVIGATED.with(std::cell::Cell::get) {
+            request_animation_frame(focus_heading);
+        }
+        page
+    })
+    .into_any()
+}
+#[cfg(feature = "split")]
+thread_local! {
+    /// Some navigation happened since the first load.
+    static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+#[cfg(not(feature = "split"))]
+fn loaded(page: AnyView) -> AnyView {
+    page
 }
 
 /// UX.md: "focus moves to the new page's heading on navigation", so screen reader users hear
@@ -116,6 +138,8 @@ fn focus_heading_on_navigation() {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {
+            #[cfg(feature = "split")]
+            NAVIGATED.with(|navigated| navigated.set(true));
             // After this navigation's rendering has finished.
             request_animation_frame(focus_heading);
         }

@@ -107,23 +107,37 @@ fn page(path: &str) -> AnyView {
 
 /// A page of `on_demand`: with the `split` feature its chunk may still be loading, and the page
 /// shows once it has come (the "Loading…" of `index.html` is gone by then: the frame is there).
-/// Until it has come, the page before stays; after a navigation (not on the first load) the
-/// heading is focused once the page is there, as `focus_heading_on_navigation` does for the others.
+/// After a navigation (not on the first load) the heading is focused once the page is there, as
+/// `focus_heading_on_navigation` does for the others.
+///
+/// Consecutive pages alternate between the two sides of an `Either`, so each is built afresh.
+/// One `Suspend` rebuilt in place of another keeps the page before on screen until the new
+/// chunk has come, but that page's owner is already disposed: its effects and handlers then
+/// touched disposed signals and the portal panicked. Built afresh, the page before goes at
+/// once, and a page whose chunk has already come shows in the same frame.
 #[cfg(feature = "split")]
 fn loaded(page: impl std::future::Future<Output = AnyView> + Send + 'static) -> AnyView {
-    Suspend::new(async move {
+    use leptos::either::Either;
+    let page = Suspend::new(async move {
         let page = page.await;
         if NAVIGATED.with(std::cell::Cell::get) {
             request_animation_frame(focus_heading);
         }
         page
-    })
-    .into_any()
+    });
+    let side: Either<_, _> = if LEFT.with(|left| left.replace(!left.get())) {
+        Either::Left(page)
+    } else {
+        Either::Right(page)
+    };
+    side.into_any()
 }
 #[cfg(feature = "split")]
 thread_local! {
     /// Some navigation happened since the first load.
     static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The side of `Either` the next on-demand page takes.
+    static LEFT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 #[cfg(not(feature = "split"))]
 fn loaded(page: AnyView) -> AnyView {

@@ -168,6 +168,8 @@ export async function watchedPage(context) {
     }
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.stack ?? error}`));
+  if (process.env.E2E_DEBUG) page.on('console', (m) => console.error('CONSOLE', m.type(), m.text()));
+  if (process.env.E2E_DEBUG) page.on('pageerror', (e) => console.error('PAGEERROR', e.stack ?? e));
   page.problems = problems;
   return page;
 }

@@ -69,7 +69,7 @@ async fn insert_all(
     width: usize,
     rows: impl Iterator<Item = Vec<Value>>,
 ) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     let mut batch: Vec<Vec<Value>> = Vec::with_capacity(ROWS_PER_INSERT);
     let mut rows = rows.peekable();
     while rows.peek().is_some() {

@@ -228,7 +228,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
     }
     // The caregiver's link normally comes from redeeming a medical access link; the demo makes it directly.
     let (robert, _) = &ids["demo-robert-kim"];
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     let account = accounts::account_for_phone(&mut tx, phone(CAREGIVER_PHONE).e164()).await?;
     if accounts::link_for(&mut tx, &account, robert)
         .await?

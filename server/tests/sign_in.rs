@@ -629,6 +629,25 @@ async fn staying_signed_in_restarts_the_idle_timer(db: Db) {
     );
 }
 
+async fn the_idle_timer_is_written_at_most_every_ten_seconds(db: Db) {
+    let app = spawn(db).await;
+    let cookie = app.sign_in(ANA).await;
+    app.clock.advance(secs(9));
+    assert_eq!(
+        idle_left_after_refresh(&app, &cookie).await,
+        1800 - 9,
+        "a request within 10 s of the last restart does not write the session"
+    );
+    app.clock.advance(secs(1));
+    assert_eq!(idle_left_after_refresh(&app, &cookie).await, 1800);
+}
+
+async fn idle_left_after_refresh(app: &TestApp, cookie: &str) -> u64 {
+    let r = app.post_with_cookie("/api/session/refresh", cookie).await;
+    assert_eq!(r.status(), 200);
+    r.json::<SessionInfo>().await.unwrap().idle_seconds_left
+}
+
 async fn session_ends_after_12_hours_whatever_happens(db: Db) {
     let app = spawn(db).await;
     let cookie = app.sign_in(ANA).await;
@@ -821,6 +840,7 @@ on_both_databases!(
     remembered_device_gets_a_30_day_cookie,
     session_ends_after_30_idle_minutes_and_reading_it_does_not_extend_it,
     staying_signed_in_restarts_the_idle_timer,
+    the_idle_timer_is_written_at_most_every_ten_seconds,
     session_ends_after_12_hours_whatever_happens,
     sign_out_revokes_the_session_on_the_server,
     missing_or_tampered_cookies_are_signed_out,

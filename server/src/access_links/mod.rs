@@ -140,7 +140,7 @@ pub async fn create(
     let now = state.clock.now_ms();
     let token = crate::secrets::random_token(32);
     let code = words::random_code();
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     let id = links::insert(
         &mut tx,
         &NewAccessLink {
@@ -178,7 +178,7 @@ pub async fn create(
         .await;
     if let Err(error) = sent {
         // The link must not work when the e-mail did not go out.
-        let mut tx = state.store.pool().begin().await?;
+        let mut tx = state.store.begin().await?;
         links::revoke(&mut tx, &id, now).await?;
         tx.commit().await?;
         let kind = match &error {
@@ -255,7 +255,7 @@ pub async fn revoke(
         });
     }
     if row.revoked_at.is_none() {
-        let mut tx = state.store.pool().begin().await?;
+        let mut tx = state.store.begin().await?;
         let revoked = links::revoke(&mut tx, link_id, now).await?;
         tx.commit().await?;
         if revoked {
@@ -302,7 +302,7 @@ pub async fn revoke_contact(
         .find(|l| l.id == contact_id)
         .ok_or(AppError::NotFound)?;
     if link.status != "revoked" {
-        let mut tx = state.store.pool().begin().await?;
+        let mut tx = state.store.begin().await?;
         accounts::set_link_status(&mut tx, &link.id, "revoked").await?;
         caller
             .audit(
@@ -339,7 +339,7 @@ async fn count_code_attempt(
         client.map(|ip| ip.to_string()).unwrap_or_default()
     );
     let account_key = format!("access_code:account:{account_id}");
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     for (key, limit) in [
         (&ip_key, CODES_PER_IP_PER_HOUR),
         (&account_key, CODES_PER_ACCOUNT_PER_HOUR),
@@ -479,7 +479,7 @@ pub async fn redeem(
     let w = whose(state, signed_in, &row).await?;
     let now = state.clock.now_ms();
     let account_id = &signed_in.account_id;
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     // First statement of the transaction: the write lock (SQLite) or row lock (PostgreSQL)
     // decides the race.
     if !links::use_link(&mut tx, &row.id, account_id, now).await? {

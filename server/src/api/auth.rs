@@ -73,7 +73,7 @@ async fn verify_code(
     responses((status = 204, description = "signed out", headers(("Set-Cookie" = String, description = "clears portal_session")))))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        let mut tx = state.store.pool().begin().await?;
+        let mut tx = state.store.begin().await?;
         sessions::revoke_session_by_token(&mut tx, &token, state.clock.now_ms()).await?;
         tx.commit().await?;
     }

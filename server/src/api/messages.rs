@@ -16,8 +16,8 @@ use wire::patients::PatientSummary;
 
 use super::{addr, created_or_ok};
 use crate::app::AppState;
-use crate::auth::{ClientAddr, SignedIn, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::auth::{ClientAddr, SignedIn};
+use crate::error::{ApiJson, AppResult};
 use crate::patients::{dependents, messages, PatientAccess, PatientPeek};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -48,24 +48,13 @@ struct ThreadQuery {
         (status = 423, body = ApiError, description = "`locked`, with `retry_after_seconds`")))]
 async fn get_thread(
     State(state): State<AppState>,
-    PatientPeek(access): PatientPeek,
+    PatientPeek(mut access): PatientPeek,
     client: ClientAddr,
     Query(query): Query<ThreadQuery>,
 ) -> AppResult<Response> {
     if query.after_version.is_none() {
         // Opening the conversation is the person's doing: it counts as activity.
-        let touched = state
-            .store
-            .touch_session(
-                &access.signed_in.session_id,
-                state.clock.now_ms(),
-                SESSION_IDLE_MS,
-                SESSION_ABSOLUTE_MS,
-            )
-            .await?;
-        if !touched {
-            return Err(AppError::signed_out());
-        }
+        crate::auth::restart_idle_timer(&state, &mut access.signed_in).await?;
     }
     Ok(
         match messages::thread(

@@ -62,7 +62,7 @@ pub async fn send_code(
     let phone_key = format!("sign_in_code:phone:{}", phone.e164());
     let code = random_digits(6);
 
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     // Always the client's key first, then the number's, so two requests never wait on each other
     // in opposite orders.
     within_hourly_limit(
@@ -231,7 +231,7 @@ pub async fn verify_code(
         );
     }
 
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     if !sign_in::use_code(&mut tx, &latest.id, now).await? {
         drop(tx);
         return Err(not_usable(state, &phone).await?);

@@ -33,6 +33,10 @@ pub const CODES_PER_PHONE_PER_HOUR: i64 = 5;
 pub const SESSION_IDLE_MS: i64 = 30 * MINUTE_MS;
 /// …and 12 hours after sign-in whatever happens.
 pub const SESSION_ABSOLUTE_MS: i64 = 12 * HOUR_MS;
+/// A request restarts the idle timer only when the last restart is at least this old. Writing
+/// `last_seen_at` on every request made every read a write; the timer may now end up to this
+/// much before 30 minutes after the very last request.
+pub const SESSION_TOUCH_EVERY_MS: i64 = 10 * 1000;
 /// "Remember this device for 30 days" (SPEC 3.1.6).
 pub const DEVICE_TTL_MS: i64 = 30 * DAY_MS;
 
@@ -150,22 +154,32 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let mut signed_in = current_session(parts, state).await?;
-        let now = state.clock.now_ms();
-        if !state
-            .store
-            .touch_session(
-                &signed_in.session_id,
-                now,
-                SESSION_IDLE_MS,
-                SESSION_ABSOLUTE_MS,
-            )
-            .await?
-        {
-            return Err(AppError::signed_out());
-        }
-        signed_in.session.last_seen_at = signed_in.session.last_seen_at.max(now);
+        restart_idle_timer(state, &mut signed_in).await?;
         Ok(signed_in)
     }
+}
+
+/// The person did something: the session's 30 idle minutes start again. Written at most every
+/// `SESSION_TOUCH_EVERY_MS`; signed out when the session ended since it was read.
+pub async fn restart_idle_timer(state: &AppState, signed_in: &mut SignedIn) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    if now - signed_in.session.last_seen_at < SESSION_TOUCH_EVERY_MS {
+        return Ok(());
+    }
+    let touched = state
+        .store
+        .touch_session(
+            &signed_in.session_id,
+            now,
+            SESSION_IDLE_MS,
+            SESSION_ABSOLUTE_MS,
+        )
+        .await?;
+    if !touched {
+        return Err(AppError::signed_out());
+    }
+    signed_in.session.last_seen_at = signed_in.session.last_seen_at.max(now);
+    Ok(())
 }
 
 impl FromRequestParts<AppState> for SessionPeek {

@@ -77,7 +77,7 @@ pub async fn add(
         unread_count: 0,
     };
 
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     // First statement: one add at a time per account, so a double-submitted form sees the first.
     let (guardian_first, guardian_last) =
         store_patients::lock_account(&mut tx, &signed_in.account_id).await?;

@@ -195,7 +195,7 @@ pub async fn send(
     }
     let link = &access.link;
     let now = state.clock.now_ms();
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     let conversation =
         conversations::conversation_for(&mut tx, &link.practice_id, &link.patient_id, now).await?;
     let stored = conversations::insert_message(
@@ -328,7 +328,7 @@ pub async fn mark_read(
         return Ok(());
     }
     let now = state.clock.now_ms();
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     conversations::mark_read_by_account(&mut tx, &conversation.id, &access.account_id, up_to, now)
         .await?;
     tx.commit().await?;

@@ -100,7 +100,7 @@ pub async fn audit_read(
     action: &str,
     client_addr: Option<&str>,
 ) -> AppResult<()> {
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
     audit::record_at(
         &mut tx,
         &AuditEvent {

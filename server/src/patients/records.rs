@@ -354,7 +354,7 @@ pub async fn update(
     if !changed.is_empty() {
         let link = &access.link;
         let now = state.clock.now_ms();
-        let mut tx = state.store.pool().begin().await?;
+        let mut tx = state.store.begin().await?;
         update_profile(
             &mut tx,
             &link.patient_id,

@@ -109,7 +109,7 @@ pub async fn verify_dob(
     let (expires_at, device_id) =
         verification_lifetime(state, signed_in, &link.relationship, now).await?;
     let device_id = device_id.as_deref();
-    let mut tx = state.store.pool().begin().await?;
+    let mut tx = state.store.begin().await?;
 
     if dob.iso() != link.dob {
         // The UPDATE comes first in the transaction: it takes the row (or database) write lock

@@ -127,7 +127,7 @@ pub async fn show(
 ) -> AppResult<PracticeThread> {
     let practice = caller.practice(store, slug).await?;
     let c = conversation(store, &practice, conversation_id).await?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     conversations::mark_read_by_practice(&mut tx, &c.id, now).await?;
     caller
         .audit(
@@ -182,7 +182,7 @@ pub async fn reply(
         .as_deref()
         .map(|a| validate::name(a, "author"))
         .transpose()?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     let stored = conversations::insert_message(
         &mut tx,
         &NewMessage {
@@ -234,7 +234,7 @@ pub async fn assign(
     let practice = caller.practice(store, slug).await?;
     let c = conversation(store, &practice, conversation_id).await?;
     let assignee = validate::name(&request.assignee, "assignee")?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     conversations::assign(&mut tx, &c.id, &assignee).await?;
     caller
         .audit(
@@ -258,7 +258,7 @@ pub async fn close(
 ) -> AppResult<ConversationSummary> {
     let practice = caller.practice(store, slug).await?;
     let c = conversation(store, &practice, conversation_id).await?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     conversations::close(&mut tx, &c.id).await?;
     caller
         .audit(
@@ -283,7 +283,7 @@ pub async fn start(
     now: i64,
 ) -> AppResult<ConversationSummary> {
     let (practice, _) = caller.patient(store, slug, patient_id).await?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     let id = conversations::conversation_for(&mut tx, &practice.id, patient_id, now).await?;
     tx.commit().await?;
     summary_of(store, &id).await

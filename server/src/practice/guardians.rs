@@ -39,7 +39,7 @@ pub async fn add(
     input: &GuardianInput,
 ) -> AppResult<(ContactLink, bool)> {
     let (practice, _) = caller.patient(store, slug, patient_id).await?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     let account = accounts::account_for_phone(&mut tx, input.phone.e164()).await?;
     let (link, created) = match accounts::link_for(&mut tx, &account, patient_id).await? {
         None => (

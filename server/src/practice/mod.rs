@@ -101,7 +101,7 @@ impl Caller {
         patient_id: &str,
         action: &str,
     ) -> AppResult<()> {
-        let mut tx = state.store.pool().begin().await?;
+        let mut tx = state.store.begin().await?;
         self.audit(
             &mut tx,
             practice_id,

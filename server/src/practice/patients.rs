@@ -159,7 +159,7 @@ async fn write(
     input: &PatientInput,
 ) -> AppResult<Patient> {
     let fields = fields(checked, input);
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin().await?;
     let (row, action) = match existing {
         Some(id) => (
             rows::update_patient(&mut tx, id, &fields).await?,

@@ -96,7 +96,7 @@ impl Store {
         .bind(u.storage_key)
         .bind(now)
         .bind(now + PENDING_MS)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(id)
     }
@@ -175,7 +175,7 @@ impl Store {
              RETURNING storage_key",
         )
         .bind(now)
-        .fetch_all(self.pool())
+        .fetch_all(self.writer())
         .await?;
         Ok(rows.into_iter().map(|(k,)| k).collect())
     }

@@ -25,7 +25,7 @@ impl Store {
             .bind(subject)
             .bind(body)
             .bind(now_ms())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -41,7 +41,7 @@ impl Store {
         .bind(p.time_zone)
         .bind(now)
         .bind(i64::from(p.asks_dependent_sex))
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await?;
         let practice = PracticeRow {
             id: row.0.clone(),

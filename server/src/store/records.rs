@@ -89,7 +89,7 @@ impl Store {
         .bind(a.with_whom)
         .bind(a.status)
         .bind(a.now)
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await?;
         Ok(id)
     }
@@ -118,7 +118,7 @@ impl Store {
         .bind(title)
         .bind(body)
         .bind(now)
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await?;
         Ok(id)
     }
@@ -149,7 +149,7 @@ impl Store {
         .bind(status)
         .bind(due_date)
         .bind(now)
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await?;
         Ok(id)
     }
@@ -172,7 +172,7 @@ impl Store {
         .bind(d.sha256)
         .bind(d.storage_key)
         .bind(d.now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(id)
     }

@@ -160,7 +160,7 @@ impl Store {
         .bind(now)
         .bind(now - idle_ms)
         .bind(now - absolute_ms)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(super::affected(done) == 1)
     }
@@ -169,7 +169,7 @@ impl Store {
         sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
             .bind(session_id)
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -47,7 +47,7 @@ impl Store {
         .bind(name)
         .bind(crate::secrets::random_token(32))
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         let (value,): (String,) =
             sqlx::query_as("SELECT value FROM server_secrets WHERE name = $1")
@@ -95,7 +95,7 @@ impl Store {
     pub async fn mark_code_failed(&self, code_id: &str) -> Result<()> {
         sqlx::query("UPDATE sign_in_codes SET state = 'failed' WHERE id = $1 AND state = 'live'")
             .bind(code_id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -116,7 +116,7 @@ impl Store {
         )
         .bind(phone)
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -125,7 +125,7 @@ impl Store {
     pub async fn opt_in(&self, phone: &str) -> Result<()> {
         sqlx::query("DELETE FROM sms_opt_outs WHERE phone = $1")
             .bind(phone)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -31,7 +31,7 @@ impl Store {
         .bind(label)
         .bind(practice_id)
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok((
             secret,
@@ -58,7 +58,7 @@ impl Store {
         )
         .bind(id)
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(super::affected(done) == 1)
     }

@@ -1,6 +1,14 @@
 // Starts the portal. Trunk writes the hashed file names into this tag (Trunk.toml,
 // pattern_script), so no inline script is needed and the Content-Security-Policy can forbid them.
 const tag = document.querySelector('script[data-wasm]');
+// Opened at a page loaded on demand (src/pages/mod.rs, `OnDemand`), the portal needs that module
+// too: fetch it now, alongside the main module, not once the main module has started and asks.
+// The loader's own fetch then takes this response (a preload with the same mode).
+if (tag.dataset.pages && /^\/(practices|overview|link|patients)(\/|$)/.test(location.pathname)) {
+  const preload = Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', href: tag.dataset.pages });
+  preload.crossOrigin = 'anonymous';
+  document.head.append(preload);
+}
 try {
   const { default: init } = await import(tag.dataset.js);
   await init({ module_or_path: tag.dataset.wasm });

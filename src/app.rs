@@ -4,7 +4,7 @@
 use crate::{
     components::{ErrorPage, Header},
     i18n::{tr, Locale},
-    pages::{on_demand, EnterCode, Home, NotFound, SignIn},
+    pages::{on_demand, EnterCode, Home, NotFound, OnDemand, SignIn},
     patients::Current,
     session::{IdleWarning, Session, SessionState},
 };
@@ -92,15 +92,15 @@ fn page(path: &str) -> AnyView {
         "" => view! { <Home /> }.into_any(),
         "/sign-in" => view! { <SignIn /> }.into_any(),
         "/sign-in/code" => view! { <EnterCode /> }.into_any(),
-        "/practices" => loaded(on_demand::practices()),
-        "/overview" => loaded(on_demand::overview()),
-        "/link" => loaded(on_demand::link(None)),
-        p if p.starts_with("/link/") => loaded(on_demand::link(Some(p[6..].to_owned()))),
+        "/practices" => loaded(on_demand(OnDemand::Practices)),
+        "/overview" => loaded(on_demand(OnDemand::Overview)),
+        "/link" => loaded(on_demand(OnDemand::Link(None))),
+        p if p.starts_with("/link/") => loaded(on_demand(OnDemand::Link(Some(p[6..].to_owned())))),
         p if p.starts_with("/practices/") => match p[11..].strip_suffix("/add-dependent") {
-            Some(slug) => loaded(on_demand::add_dependent(slug.to_owned())),
-            None => loaded(on_demand::practice()),
+            Some(slug) => loaded(on_demand(OnDemand::AddDependent(slug.to_owned()))),
+            None => loaded(on_demand(OnDemand::Practice)),
         },
-        p if p.starts_with("/patients/") => loaded(on_demand::patient(p.to_owned())),
+        p if p.starts_with("/patients/") => loaded(on_demand(OnDemand::Patient(p.to_owned()))),
         _ => view! { <NotFound /> }.into_any(),
     }
 }

@@ -20,38 +20,47 @@ pub use practices::{PracticePage, Practices};
 pub use records::Overview;
 pub use sign_in::{EnterCode, SignIn};
 
-/// Pages a first visit (sign-in, home) does not need. With the `split` feature each is a
-/// `#[lazy]` function: its code goes to a separate WebAssembly chunk that is fetched the first
-/// time the page is shown, so the first load stays within the budget (SPEC 6). Without it they
-/// are ordinary functions, for the tests and for builds without the split step.
-pub mod on_demand {
+/// The pages a first visit (sign-in, home) does not need, each with what it is opened with.
+pub enum OnDemand {
+    /// `/practices`
+    Practices,
+    /// `/overview`
+    Overview,
+    /// `/practices/{slug}`
+    Practice,
+    /// `/practices/{slug}/add-dependent`
+    AddDependent(String),
+    /// `/link`, `/link/{token}`
+    Link(Option<String>),
+    /// `/patients/{id}/…`
+    Patient(String),
+}
+
+/// Shows an `OnDemand` page. With the `split` feature this is a `#[lazy]` function: all these
+/// pages go to one separate WebAssembly chunk, fetched the first time one of them is shown, so
+/// the first load stays within the budget (SPEC 6). One chunk, not one per page: a page of its
+/// own needed its module plus up to 21 small chunks of code shared with other pages, a chain of
+/// requests that made a signed-in page's first paint wait (Lighthouse); once it has come, every
+/// page opens without loading. Without the feature it is an ordinary function, for the tests
+/// and for builds without the split step.
+#[cfg(feature = "split")]
+#[leptos::lazy]
+pub fn on_demand(page: OnDemand) -> leptos::prelude::AnyView {
+    show(page)
+}
+#[cfg(not(feature = "split"))]
+pub fn on_demand(page: OnDemand) -> leptos::prelude::AnyView {
+    show(page)
+}
+
+fn show(page: OnDemand) -> leptos::prelude::AnyView {
     use leptos::prelude::*;
-
-    macro_rules! on_demand {
-        ($($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block)*) => {$(
-            $(#[$doc])*
-            #[cfg(feature = "split")]
-            #[leptos::lazy]
-            pub fn $name($($arg: $ty),*) -> AnyView $body
-
-            $(#[$doc])*
-            #[cfg(not(feature = "split"))]
-            pub fn $name($($arg: $ty),*) -> AnyView $body
-        )*};
-    }
-
-    on_demand! {
-        /// `/practices`
-        fn practices() { view! { <super::Practices /> }.into_any() }
-        /// `/overview`
-        fn overview() { view! { <super::Overview /> }.into_any() }
-        /// `/practices/{slug}`
-        fn practice() { view! { <super::PracticePage /> }.into_any() }
-        /// `/practices/{slug}/add-dependent`
-        fn add_dependent(slug: String) { super::add_dependent_page(slug) }
-        /// `/link`, `/link/{token}`
-        fn link(token: Option<String>) { super::link_page(token) }
-        /// `/patients/{id}/…`
-        fn patient(path: String) { super::patient_page(&path) }
+    match page {
+        OnDemand::Practices => view! { <Practices /> }.into_any(),
+        OnDemand::Overview => view! { <Overview /> }.into_any(),
+        OnDemand::Practice => view! { <PracticePage /> }.into_any(),
+        OnDemand::AddDependent(slug) => add_dependent_page(slug),
+        OnDemand::Link(token) => link_page(token),
+        OnDemand::Patient(path) => patient_page(&path),
     }
 }

@@ -249,7 +249,7 @@ def rows(result):
             out.append({"figure": f"{title}, {database}: data generated",
                         "measured": f"{g['patients']:,} patients, {g['guardians']:,} guardians, "
                                     f"{g['messages']:,} messages in {g['seconds']:.0f} s"
-                                    + (" (cached)" if g.get("cached") else ""),
+                                    + (" (earlier; a copy of the cached file)" if g.get("cached") else ""),
                         "budget": "-", "ok": None, "value": g["seconds"]})
         out.append({"figure": f"{title}, {database}: load average before (2 cores)",
                     "measured": f"{endpoints['load_average_before']:.2f}", "budget": "-", "ok": None,

@@ -9,7 +9,11 @@ the moment a request is written to its answer, not from its slot: a request is l
 only when all CONNECTIONS are busy, and then the achieved rate falls below RATE (reported), as
 with `hey -q`. The generator runs on the same machine as the server and takes CPU from it.
 
-Endpoints, each for DURATION seconds:
+The people and data come from a `data` object: `DemoData` here (the demo people of seed-demo on
+an otherwise empty database), or bench_at_size.GeneratedData (the practice generate-data fills:
+100,000 patients, 20,000 guardians, a million messages). Its `label` names the rows.
+
+Endpoints, each for DURATION seconds (as for the demo data; at size see bench_at_size.py):
 - sign-in code check: `POST /api/auth/verify` with the right code for a number that asked for one
   (a new number each: the code lookup, its keyed hash, marking it used, creating the account and
   the session). Codes are asked for beforehand, outside the measurement; the per-address limit
@@ -29,8 +33,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bench_server import (Client, DEMO_SELF, PRACTICE, Server, code_in, load_average,
-                          postgres_database, progress)
+from bench_server import (Client, DEMO_SELF, Server, code_in, load_average, postgres_database,
+                          progress)
 
 CONNECTIONS = 32
 THREADS = 2
@@ -118,10 +122,27 @@ def wrk(server, script, lines, rate, duration, folder, name, connections=CONNECT
     return r
 
 
-def ask_codes(server, count):
-    """Asks for a code for `count` new numbers; returns [(number, code)]. The outbox shows the
-    newest 200 texts, so codes are read after every 190."""
-    numbers = [f"+1469{200 + i // 10000:03d}{i % 10000:04d}" for i in range(count)]
+class DemoData:
+    """The demo people at Lakeside (seed-demo); each sign-in is a new number, so a new account."""
+    label = "demo data"
+    title = "API"
+    prepare = None  # the server's own migrate and seed-demo are all it needs
+
+    def people(self):
+        """(people whose sessions list patients, people who post to their patient)."""
+        return DEMO_SELF, DEMO_SELF
+
+    def sign_in_numbers(self, count):
+        return [f"+1469{200 + i // 10000:03d}{i % 10000:04d}" for i in range(count)]
+
+    def facts(self, clients, posting):
+        return {}
+
+
+def ask_codes(server, numbers):
+    """Asks for a code for each number; returns [(number, code)]. The outbox shows the newest
+    200 texts, so codes are read after every 190."""
+    count = len(numbers)
     found = {}
 
     def ask(number):
@@ -143,57 +164,69 @@ def ask_codes(server, count):
     return [(n, found[n]) for n in numbers]
 
 
-def run_one(binary, database, database_url, rate, duration, connections=CONNECTIONS):
+def run_one(binary, database, database_url, rate, duration, connections=CONNECTIONS, data=None):
     """The three endpoints against one server; returns {endpoint: wrk result}."""
+    data = data or DemoData()
     env = {"PORTAL_SIGN_IN_CODES_PER_IP_PER_HOUR": "1000000"}
-    results = {}
-    with Server(binary, database_url, env) as server, tempfile.TemporaryDirectory(prefix="portal-bench-api-") as folder:
+    results = {"data": data.label}
+    name = f"{data.title} ({database})"
+    with Server(binary, database_url, env, data.prepare) as server, \
+            tempfile.TemporaryDirectory(prefix="portal-bench-api-") as folder:
         script = os.path.join(folder, "paced.lua")
         with open(script, "w") as f:
             f.write(WRK_SCRIPT)
-        progress(f"api ({database}): server pid {server.pid} at {server.addr}; signing in two demo people")
-        clients = [Client(server, p) for p in DEMO_SELF]
+        listing, posting = data.people()
+        people = {p["phone"]: p for p in listing + posting}  # each signs in once
+        progress(f"{name}: server pid {server.pid} at {server.addr}; signing in "
+                 + ", ".join(p["name"] for p in people.values()))
+        clients = {phone: Client(server, p) for phone, p in people.items()}
+        listing = [clients[p["phone"]] for p in listing]
+        posting = [clients[p["phone"]] for p in posting]
+        results.update(data.facts(listing, posting))
         total = int(math.ceil(rate * duration * 1.2)) + 100
         if total > 60_000:
             raise SystemExit("bench: --rate x --duration above 50,000 requests: too many sign-in codes to ask for")
 
         results["load_average_before"] = load_average()
-        progress(f"api ({database}): load average {results['load_average_before']:.2f}; "
+        progress(f"{name}: load average {results['load_average_before']:.2f}; "
                  f"patient list, {rate}/s for {duration} s")
-        lines = [f"GET\t/api/practices/{PRACTICE}/patients\t{c.cookie}\t" for c in clients]
+        lines = [f"GET\t/api/practices/{c.practice}/patients\t{c.cookie}\t" for c in listing]
         results["patient_list"] = wrk(server, script, lines, rate, duration, folder, "list", connections)
 
-        progress(f"api ({database}): message post, {rate}/s for {duration} s")
+        progress(f"{name}: message post, {rate}/s for {duration} s")
         lines = []
         for i in range(total):
-            c = clients[i % len(clients)]
+            c = posting[i % len(posting)]
             body = json.dumps({"body": f"Benchmark message {i}", "client_key": f"bench-{i:08d}"})
             lines.append(f"POST\t/api/patients/{c.patient_id}/messages\t{c.cookie}\t{body}")
         results["message_post"] = wrk(server, script, lines, rate, duration, folder, "post", connections)
 
-        progress(f"api ({database}): asking for {total} sign-in codes (not measured)")
+        progress(f"{name}: asking for {total} sign-in codes (not measured)")
         started = time.monotonic()
-        codes = ask_codes(server, total)
-        progress(f"api ({database}): codes ready in {time.monotonic() - started:.0f} s; "
+        codes = ask_codes(server, data.sign_in_numbers(total))
+        progress(f"{name}: codes ready in {time.monotonic() - started:.0f} s; "
                  f"sign-in code check, {rate}/s for {duration} s")
         lines = [f"POST\t/api/auth/verify\t\t" + json.dumps({"phone": n, "code": c, "remember_device": True})
                  for n, c in codes]
         results["sign_in"] = wrk(server, script, lines, rate, duration, folder, "verify", connections)
-        for name in NAMES:
-            r = results[name]
-            progress(f"api ({database}): {name}: p50 {r['p50_us'] / 1000:.2f} ms, p99 {r['p99_us'] / 1000:.2f} ms, "
+        for key in NAMES:
+            r = results[key]
+            progress(f"{name}: {key}: p50 {r['p50_us'] / 1000:.2f} ms, p99 {r['p99_us'] / 1000:.2f} ms, "
                      f"{r['rate']:.0f}/s, {r['errors']} errors")
     return results
 
 
-def run(binary, rate, duration, postgres_url=None, connections=CONNECTIONS):
-    out = {"rate": rate, "duration_s": duration, "connections": connections, "threads": THREADS,
-           "budget_p99_ms": BUDGET_P99_MS, "databases": {}}
-    out["databases"]["SQLite"] = run_one(binary, "SQLite", None, rate, duration, connections)
+def run(binary, rate, duration, postgres_url=None, connections=CONNECTIONS, data=None):
+    data = data or DemoData()
+    out = {"data": data.label, "title": data.title, "rate": rate, "duration_s": duration,
+           "connections": connections, "threads": THREADS, "budget_p99_ms": BUDGET_P99_MS,
+           "databases": {}}
+    out["databases"]["SQLite"] = run_one(binary, "SQLite", None, rate, duration, connections, data)
     if postgres_url:
         url, drop = postgres_database(postgres_url)
         try:
-            out["databases"]["PostgreSQL"] = run_one(binary, "PostgreSQL", url, rate, duration, connections)
+            out["databases"]["PostgreSQL"] = run_one(binary, "PostgreSQL", url, rate, duration,
+                                                     connections, data)
         finally:
             drop()
     return out
@@ -209,8 +242,16 @@ NAMES = {
 def rows(result):
     out = []
     rate = result["rate"]
+    title = result.get("title", "API")
     for database, endpoints in result["databases"].items():
-        out.append({"figure": f"API, {database}: load average before (2 cores)",
+        if "generated" in endpoints:
+            g = endpoints["generated"]
+            out.append({"figure": f"{title}, {database}: data generated",
+                        "measured": f"{g['patients']:,} patients, {g['guardians']:,} guardians, "
+                                    f"{g['messages']:,} messages in {g['seconds']:.0f} s"
+                                    + (" (earlier; a copy of the cached file)" if g.get("cached") else ""),
+                        "budget": "-", "ok": None, "value": g["seconds"]})
+        out.append({"figure": f"{title}, {database}: load average before (2 cores)",
                     "measured": f"{endpoints['load_average_before']:.2f}", "budget": "-", "ok": None,
                     "value": endpoints["load_average_before"]})
         for key in ("sign_in", "patient_list", "message_post"):
@@ -218,7 +259,7 @@ def rows(result):
             p99 = r["p99_us"] / 1000
             ok = p99 < result["budget_p99_ms"] and r["errors"] == 0 and r["rate"] >= 0.95 * rate
             out.append({
-                "figure": f"API {NAMES[key]}, {database}",
+                "figure": f"{title} {NAMES[key]}, {database}",
                 "measured": f"p99 {p99:.2f} ms, p50 {r['p50_us'] / 1000:.2f} ms, "
                             f"{r['rate']:.0f}/s, {r['errors']} errors",
                 "budget": f"p99 < {result['budget_p99_ms']:g} ms at {rate:,}/s (>= 95% reached), no errors",

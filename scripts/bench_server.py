@@ -3,8 +3,9 @@
 `build()` compiles the server with the `server-release` profile; `Server` (a context manager)
 runs `migrate`, `seed-demo` and `serve` against a new SQLite file in a temporary folder (or a
 PostgreSQL database URL the caller created), with files and a stub portal in that folder, and
-stops the server on exit. `Client` signs in one of the demo people through the API (code from
-the development outbox, then the date-of-birth check) and keeps the session cookie.
+stops the server on exit; a `prepare` function may fill the database first (bench_at_size.py).
+`Client` signs a person in through the API (code from the development outbox, then the
+date-of-birth check of one of their patients) and keeps the session cookie.
 """
 import http.client
 import json
@@ -21,13 +22,14 @@ import urllib.parse
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILE = "server-release"
 
-# Demo people (README "Demo people", seed.rs) whose own patient is at Lakeside: a self patient
-# needs no guardian activation, so one date-of-birth check opens their record.
-DEMO_SELF = [
-    {"name": "Maria Lopez", "phone": "+19725550101", "dob": (1985, 4, 12)},
-    {"name": "James Carter", "phone": "+19725550102", "dob": (1982, 11, 5)},
-]
 PRACTICE = "lakeside"
+# Demo people (README "Demo people", seed.rs) whose own patient is at Lakeside: a self patient
+# needs no guardian activation, so one date-of-birth check opens their record. A person may also
+# name the patient to open by first name ("patient"), e.g. a guardian's child.
+DEMO_SELF = [
+    {"name": "Maria Lopez", "phone": "+19725550101", "dob": (1985, 4, 12), "practice": PRACTICE},
+    {"name": "James Carter", "phone": "+19725550102", "dob": (1982, 11, 5), "practice": PRACTICE},
+]
 
 
 def progress(message):
@@ -58,10 +60,11 @@ def build():
 class Server:
     """portal-server in development mode on 127.0.0.1, port chosen by the system."""
 
-    def __init__(self, binary, database_url=None, env=None):
+    def __init__(self, binary, database_url=None, env=None, prepare=None):
         self.binary = binary
         self.database_url = database_url
         self.extra_env = env or {}
+        self.prepare = prepare
         self.proc = None
         self.dir = None
 
@@ -91,6 +94,8 @@ class Server:
             f.write("<!doctype html><title>bench</title>\n")
         if self.database_url is None:
             self.database_url = "sqlite://" + os.path.join(self.dir, "portal.db")
+        if self.prepare:
+            self.prepare(self)
         self._run("migrate")
         self._run("seed-demo")
         self.proc = subprocess.Popen([self.binary, "serve"], cwd=self.dir, env=self._env(),
@@ -165,7 +170,7 @@ def session_cookie(headers):
 
 
 class Client:
-    """A demo person signed in through the API, with their own patient verified."""
+    """A person signed in through the API, with their own patient (or the one named) verified."""
 
     def __init__(self, server, person):
         self.server = server
@@ -181,8 +186,15 @@ class Client:
         self.cookie = session_cookie(headers)
         if status != 200 or not self.cookie:
             raise RuntimeError(f"sign-in for {person['name']}: {status} {body[:200]!r}")
-        patients = self.get_json(f"/api/practices/{PRACTICE}/patients")
-        mine = [p for p in patients if p.get("relationship", p.get("role")) == "self"] or patients
+        self.practice = person["practice"]
+        patients = self.get_json(f"/api/practices/{self.practice}/patients")
+        if person.get("patient"):
+            mine = [p for p in patients if p["first_name"] == person["patient"]]
+        else:
+            mine = [p for p in patients if p.get("relationship", p.get("role")) == "self"] or patients
+        if not mine:
+            raise RuntimeError(f"no patient to open for {person['name']} among {len(patients)}")
+        self.patients = len(patients)
         self.patient_id = mine[0]["id"]
         y, m, d = person["dob"]
         status, _, body = self.call("POST", f"/api/patients/{self.patient_id}/verify-dob",

@@ -142,7 +142,7 @@ pub async fn add(
     let conversation =
         conversations::conversation_for(&mut tx, &practice.id, &patient_id, now).await?;
     let body = format!("{guardian_name} created this conversation for {first_name} {last_name}");
-    let stored = conversations::insert_message(
+    let seq = conversations::insert_message(
         &mut tx,
         &NewMessage {
             conversation_id: &conversation,
@@ -156,10 +156,8 @@ pub async fn add(
         },
         now,
     )
-    .await?;
-    let seq = match stored {
-        conversations::Stored::New(m) | conversations::Stored::Existing(m) => m.seq,
-    };
+    .await?
+    .seq;
     // The guardian wrote it: it is not unread for them.
     conversations::set_read_cursor(&mut tx, &conversation, &signed_in.account_id, seq, now).await?;
     audit::record_at(

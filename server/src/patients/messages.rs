@@ -9,7 +9,7 @@ use super::{audit_read, PatientAccess};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, Actor, AuditEvent};
-use crate::store::conversations::{self, MessageRow, NewMessage, Stored, ThreadMessageRow};
+use crate::store::conversations::{self, MessageRow, NewMessage, ThreadMessageRow};
 use crate::store::rfc3339;
 use crate::store::{attachments as stored_attachments, Store};
 
@@ -194,6 +194,18 @@ pub async fn send(
         ));
     }
     let link = &access.link;
+    let already = || {
+        state.store.message_by_client_key(
+            &link.practice_id,
+            &link.patient_id,
+            &access.account_id,
+            &request.client_key,
+        )
+    };
+    // A retry of a message that was stored: answered without writing anything.
+    if let Some(row) = already().await? {
+        return Ok((own(state, row).await?, false));
+    }
     let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     let conversation =
@@ -213,63 +225,58 @@ pub async fn send(
         now,
     )
     .await;
-    let (row, created) = match stored {
-        Ok(Stored::New(row)) => {
-            let taken = stored_attachments::attach(
-                &mut tx,
-                &row.id,
-                &access.account_id,
-                &link.patient_id,
-                &request_files,
-                now,
-            )
-            .await?;
-            if taken != request_files.len() {
-                tx.rollback().await?;
-                return Err(AppError::invalid(
-                    "attachment_not_found",
-                    "attachment_ids",
-                    "A file is no longer waiting to be sent. Upload it again.",
-                ));
-            }
-            audit::record_at(
-                &mut tx,
-                &AuditEvent {
-                    actor: &Actor::Account(access.account_id.clone()),
-                    practice_id: Some(&link.practice_id),
-                    patient_id: Some(&link.patient_id),
-                    action: "message.send",
-                    client_addr,
-                },
-                now,
-            )
-            .await?;
-            tx.commit().await?;
-            (row, true)
-        }
-        Ok(Stored::Existing(row)) => {
-            tx.rollback().await?;
-            (row, false)
-        }
-        // Lost a race on the client key's unique index: the other request stored it.
+    let row = match stored {
+        Ok(row) => row,
+        // The same key sent at the same moment: the other request stored it.
         Err(e) if e.is_unique_violation() => {
             drop(tx);
-            let row = state
-                .store
-                .messages_for_patient(&link.practice_id, &link.patient_id)
-                .await?
-                .into_iter()
-                .find(|m| {
-                    m.sender_account_id.as_deref() == Some(access.account_id.as_str())
-                        && m.client_key.as_deref() == Some(request.client_key.as_str())
-                })
-                .ok_or(AppError::Store(e))?;
-            (row, false)
+            let row = already().await?.ok_or(AppError::Store(e))?;
+            return Ok((own(state, row).await?, false));
         }
         Err(e) => return Err(e.into()),
     };
+    let taken = stored_attachments::attach(
+        &mut tx,
+        &row.id,
+        &access.account_id,
+        &link.patient_id,
+        &request_files,
+        now,
+    )
+    .await?;
+    if taken != request_files.len() {
+        tx.rollback().await?;
+        return Err(AppError::invalid(
+            "attachment_not_found",
+            "attachment_ids",
+            "A file is no longer waiting to be sent. Upload it again.",
+        ));
+    }
+    audit::record_at(
+        &mut tx,
+        &AuditEvent {
+            actor: &Actor::Account(access.account_id.clone()),
+            practice_id: Some(&link.practice_id),
+            patient_id: Some(&link.patient_id),
+            action: "message.send",
+            client_addr,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let message = if request_files.is_empty() {
+        own_message(&row)
+    } else {
+        own(state, row).await?
+    };
+    Ok((message, true))
+}
+
+/// A message this account sent, with its files.
+async fn own(state: &AppState, row: MessageRow) -> AppResult<Message> {
     let mut message = with_attachments(&state.store, vec![own_message(&row)]).await?;
-    Ok((message.remove(0), created))
+    Ok(message.remove(0))
 }
 
 fn own_message(row: &MessageRow) -> Message {

@@ -5,7 +5,7 @@
 use super::{validate, Caller};
 use crate::error::{AppError, AppResult};
 use crate::patients::messages::{sender, status};
-use crate::store::conversations::{self, InboxRow, NewMessage, Stored, ThreadMessageRow};
+use crate::store::conversations::{self, InboxRow, NewMessage, ThreadMessageRow};
 use crate::store::practices::PracticeRow;
 use crate::store::{rfc3339, Store};
 use wire::messages::{
@@ -183,7 +183,7 @@ pub async fn reply(
         .map(|a| validate::name(a, "author"))
         .transpose()?;
     let mut tx = store.begin().await?;
-    let stored = conversations::insert_message(
+    let m = conversations::insert_message(
         &mut tx,
         &NewMessage {
             conversation_id: &c.id,
@@ -208,7 +208,6 @@ pub async fn reply(
         )
         .await?;
     tx.commit().await?;
-    let (Stored::New(m) | Stored::Existing(m)) = stored;
     Ok(PracticeMessage {
         id: m.id,
         seq: m.seq.max(0) as u64,

@@ -9,13 +9,23 @@
 use super::{new_id, Result, Store};
 use sqlx::{Any, Transaction};
 
-/// The patient's conversation with the practice, created (`unassigned`) when missing.
+/// The patient's conversation with the practice, created (`unassigned`) when missing. Looked up
+/// first: it exists for all but a patient's first message, and every statement a write
+/// transaction makes holds SQLite's one writer longer.
 pub async fn conversation_for(
     tx: &mut Transaction<'_, Any>,
     practice_id: &str,
     patient_id: &str,
     now: i64,
 ) -> Result<String> {
+    let find = || {
+        sqlx::query_as("SELECT id FROM conversations WHERE practice_id = $1 AND patient_id = $2")
+            .bind(practice_id)
+            .bind(patient_id)
+    };
+    if let Some((id,)) = find().fetch_optional(&mut **tx).await? {
+        return Ok(id);
+    }
     sqlx::query(
         "INSERT INTO conversations (id, practice_id, patient_id, status, created_at, updated_at)
          VALUES ($1, $2, $3, 'unassigned', $4, $4) ON CONFLICT (practice_id, patient_id) DO NOTHING",
@@ -26,12 +36,7 @@ pub async fn conversation_for(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    let (id,): (String,) =
-        sqlx::query_as("SELECT id FROM conversations WHERE practice_id = $1 AND patient_id = $2")
-            .bind(practice_id)
-            .bind(patient_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (id,): (String,) = find().fetch_one(&mut **tx).await?;
     Ok(id)
 }
 
@@ -46,15 +51,6 @@ pub struct NewMessage<'a> {
     pub client_key: Option<&'a str>,
     pub author_name: Option<&'a str>,
     pub event: Option<&'a str>,
-}
-
-/// What storing a message did.
-#[derive(Debug, Clone)]
-pub enum Stored {
-    New(MessageRow),
-    /// The same account already sent this `client_key` here: that message, nothing new stored.
-    /// The caller must roll its transaction back (it bumped the conversation's counters).
-    Existing(MessageRow),
 }
 
 pub const MESSAGE_COLUMNS: &str =
@@ -78,13 +74,15 @@ pub struct MessageRow {
 }
 
 /// Stores a message with the next seq of its conversation. A patient-side message reopens a
-/// `closed` conversation (`assigned` when it has an assignee, else `unassigned`).
+/// `closed` conversation (`assigned` when it has an assignee, else `unassigned`). A `client_key`
+/// the same account already sent here fails on the unique index (`is_unique_violation`): the
+/// caller answers with the message stored first (`message_by_client_key`).
 pub async fn insert_message(
     tx: &mut Transaction<'_, Any>,
     m: &NewMessage<'_>,
     now: i64,
-) -> Result<Stored> {
-    // First statement: takes the conversation's row lock (PostgreSQL) or the write lock (SQLite).
+) -> Result<MessageRow> {
+    // Takes the conversation's row lock (PostgreSQL); SQLite's write lock is the transaction's.
     let (seq,): (i64,) = sqlx::query_as(
         "UPDATE conversations SET last_seq = last_seq + 1, version = version + 1, updated_at = $2,
              status = CASE WHEN status = 'closed' AND $3 = 1
@@ -97,21 +95,6 @@ pub async fn insert_message(
     .bind(i64::from(m.sender_kind == "patient"))
     .fetch_one(&mut **tx)
     .await?;
-    if let (Some(key), Some(account)) = (m.client_key, m.sender_account_id) {
-        // Read after the lock: a concurrent send of the same key has committed by now.
-        let existing: Option<MessageRow> = sqlx::query_as(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m
-              WHERE m.conversation_id = $1 AND m.sender_account_id = $2 AND m.client_key = $3"
-        ))
-        .bind(m.conversation_id)
-        .bind(account)
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(existing) = existing {
-            return Ok(Stored::Existing(existing));
-        }
-    }
     let id = new_id();
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, seq, sender_kind, sender_account_id,
@@ -131,7 +114,7 @@ pub async fn insert_message(
     .bind(m.event)
     .execute(&mut **tx)
     .await?;
-    Ok(Stored::New(MessageRow {
+    Ok(MessageRow {
         id,
         conversation_id: m.conversation_id.to_owned(),
         seq,
@@ -144,7 +127,7 @@ pub async fn insert_message(
         client_key: m.client_key.map(str::to_owned),
         author_name: m.author_name.map(str::to_owned),
         event: m.event.map(str::to_owned),
-    }))
+    })
 }
 
 /// A system message only the practice's staff see.
@@ -557,6 +540,28 @@ impl Store {
         )
         .bind(practice_id)
         .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The message this account sent to the patient's conversation with `client_key`, if any.
+    pub async fn message_by_client_key(
+        &self,
+        practice_id: &str,
+        patient_id: &str,
+        account_id: &str,
+        client_key: &str,
+    ) -> Result<Option<MessageRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS}
+               FROM conversations c JOIN messages m ON m.conversation_id = c.id
+              WHERE c.practice_id = $1 AND c.patient_id = $2
+                AND m.sender_account_id = $3 AND m.client_key = $4"
+        ))
+        .bind(practice_id)
+        .bind(patient_id)
+        .bind(account_id)
+        .bind(client_key)
+        .fetch_optional(self.pool())
         .await?)
     }
 

@@ -156,7 +156,12 @@ impl Store {
     /// A transaction that writes. Never ask for another write (`writer`, `begin`) while one is
     /// open: on SQLite it would wait for the connection the open one holds.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(self.writer.begin().await?)
+        Ok(match self.backend {
+            // The write lock at once: another process writing the same file (the CLI) is waited
+            // for here, by `busy_timeout`, not met half-way through as SQLITE_BUSY.
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        })
     }
 
     pub async fn close(&self) {

@@ -1,5 +1,5 @@
 // Steps the journeys share: screen sizes, waiting for a page, checking it, signing in with a code
-// from the development outbox, typing a date.
+// from the development outbox, typing a date, James Carter's first visit to Lily's records.
 import assert from 'node:assert/strict';
 import {
   assertAccessible,
@@ -65,4 +65,19 @@ export async function enterDate(page, month, day, year) {
   await page.getByLabel('Month', { exact: true }).fill(month);
   await page.getByLabel('Day', { exact: true }).fill(day);
   await page.getByLabel('Year', { exact: true }).fill(year);
+}
+
+/** From Lakeside's patient list, signed in as James Carter: Lily's record the first time (his
+ * own details, then Lily's date of birth), ending on her page. */
+export async function activateLilyAsJames(page) {
+  await page.locator('.choices li', { hasText: 'Lily Carter' }).getByRole('link').click();
+  await heading(page, 'First, tell us about you');
+  await page.getByLabel('Your first name').fill('James');
+  await page.getByLabel('Your last name').fill('Carter');
+  await enterDate(page, '11', '5', '1982');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await heading(page, "What is Lily's date of birth?");
+  await enterDate(page, '9', '3', '2016');
+  await page.getByRole('button', { name: 'Check date of birth' }).click();
+  await heading(page, 'Lily Carter');
 }

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, practiceApi, practiceToken, startServer, watchedPage } from './support.mjs';
-import { DESKTOP, PHONE, check, enterDate, heading, signIn } from './journeys.mjs';
+import { DESKTOP, PHONE, activateLilyAsJames, check, enterDate, heading, signIn } from './journeys.mjs';
 
 let server;
 let browser;
@@ -49,16 +49,7 @@ describe('messages and dependents', () => {
     await heading(page, 'Lakeside Family Medicine');
 
     // Adding a dependent needs an active guardian link here: Lily's, activated first.
-    await choice(page, 'Lily Carter').getByRole('link').click();
-    await heading(page, 'First, tell us about you');
-    await page.getByLabel('Your first name').fill('James');
-    await page.getByLabel('Your last name').fill('Carter');
-    await enterDate(page, '11', '5', '1982');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await heading(page, "What is Lily's date of birth?");
-    await enterDate(page, '9', '3', '2016');
-    await page.getByRole('button', { name: 'Check date of birth' }).click();
-    await heading(page, 'Lily Carter');
+    await activateLilyAsJames(page);
 
     await page.getByRole('link', { name: 'Switch patient' }).click();
     await heading(page, 'Lakeside Family Medicine');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DIST, launchBrowser, startServer, watchedPage } from './support.mjs';
-import { DESKTOP, enterDate, heading, signIn } from './journeys.mjs';
+import { DESKTOP, activateLilyAsJames, heading, signIn } from './journeys.mjs';
 
 const split = /data-pages="/.test(fs.readFileSync(path.join(DIST, 'index.html'), 'utf8'));
 
@@ -46,16 +46,7 @@ describe('pages loaded on demand', { skip: !split && 'dist/ was built with --no-
     await heading(page, 'Lakeside Family Medicine');
     // The page came through the loader: its heading still gets the focus (UX.md).
     await page.waitForFunction(() => document.activeElement?.matches('main h1'), null, { timeout: 5_000 });
-    await page.locator('.choices li', { hasText: 'Lily Carter' }).getByRole('link').click();
-    await heading(page, 'First, tell us about you');
-    await page.getByLabel('Your first name').fill('James');
-    await page.getByLabel('Your last name').fill('Carter');
-    await enterDate(page, '11', '5', '1982');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await heading(page, "What is Lily's date of birth?");
-    await enterDate(page, '9', '3', '2016');
-    await page.getByRole('button', { name: 'Check date of birth' }).click();
-    await heading(page, 'Lily Carter');
+    await activateLilyAsJames(page);
     await page.getByRole('link', { name: 'Switch patient' }).click();
     await heading(page, 'Lakeside Family Medicine');
     await page.getByRole('link', { name: 'Add a child or dependent' }).click();

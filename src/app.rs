@@ -88,21 +88,22 @@ fn Frame() -> impl IntoView {
 /// the back button; choosing the page is this `match` rather than `<Routes>`, whose matching
 /// machinery cost about 30 KB of the first load (brotli), a fifth of the budget (SPEC 6).
 fn page(path: &str) -> AnyView {
-    match path.trim_end_matches('/') {
-        "" => view! { <Home /> }.into_any(),
-        "/sign-in" => view! { <SignIn /> }.into_any(),
-        "/sign-in/code" => view! { <EnterCode /> }.into_any(),
-        "/practices" => loaded(on_demand(OnDemand::Practices)),
-        "/overview" => loaded(on_demand(OnDemand::Overview)),
-        "/link" => loaded(on_demand(OnDemand::Link(None))),
-        p if p.starts_with("/link/") => loaded(on_demand(OnDemand::Link(Some(p[6..].to_owned())))),
+    let later = match path.trim_end_matches('/') {
+        "" => return view! { <Home /> }.into_any(),
+        "/sign-in" => return view! { <SignIn /> }.into_any(),
+        "/sign-in/code" => return view! { <EnterCode /> }.into_any(),
+        "/practices" => OnDemand::Practices,
+        "/overview" => OnDemand::Overview,
+        "/link" => OnDemand::Link(None),
+        p if p.starts_with("/link/") => OnDemand::Link(Some(p[6..].to_owned())),
         p if p.starts_with("/practices/") => match p[11..].strip_suffix("/add-dependent") {
-            Some(slug) => loaded(on_demand(OnDemand::AddDependent(slug.to_owned()))),
-            None => loaded(on_demand(OnDemand::Practice)),
+            Some(slug) => OnDemand::AddDependent(slug.to_owned()),
+            None => OnDemand::Practice,
         },
-        p if p.starts_with("/patients/") => loaded(on_demand(OnDemand::Patient(p.to_owned()))),
-        _ => view! { <NotFound /> }.into_any(),
-    }
+        p if p.starts_with("/patients/") => OnDemand::Patient(p.to_owned()),
+        _ => return view! { <NotFound /> }.into_any(),
+    };
+    loaded(on_demand(later))
 }
 
 /// A page of `on_demand`: with the `split` feature its chunk may still be loading, and the page

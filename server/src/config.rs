@@ -5,11 +5,14 @@
 use serde::Deserialize;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// What the server is run for. Production is the default, so a deployment that forgets to say
+/// never publishes `/dev/outbox` or takes unsigned webhooks; development is asked for by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Development outbox at `/dev/outbox`, no HSTS, patient data allowed in logs.
     Development,
+    #[default]
     Production,
 }
 
@@ -88,6 +91,9 @@ impl fmt::Debug for Secret {
 /// The shortest `secret_key` accepted, in bytes.
 pub const SECRET_KEY_MIN_BYTES: usize = 32;
 
+/// `public_url` when it is not set, in development only (production requires it).
+const DEVELOPMENT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -103,13 +109,17 @@ pub struct Config {
     /// `tracing` filter, e.g. `info` or `portal_server=debug,info`.
     pub log: String,
     /// The address people use to reach the portal, e.g. `https://portal.example.com`. Its host
-    /// goes into the WebOTP line of sign-in texts; Twilio signs webhooks with it.
-    pub public_url: String,
+    /// goes into the WebOTP line of sign-in texts; Twilio signs webhooks with it. Required to
+    /// serve in production; development uses `http://127.0.0.1:8080`.
+    pub public_url: Option<String>,
     /// Key for the keyed hashes of sign-in codes (HMAC-SHA256), at least 32 bytes. Required to
     /// serve in production; in development a key is generated once and kept in the database.
     pub secret_key: Option<Secret>,
     /// `outbox` (default) or `twilio`.
     pub sms_provider: SmsProvider,
+    /// Serve in production with texts and e-mails left in the outbox (a staging server): they
+    /// are stored, not sent, and `/dev/outbox` still does not exist.
+    pub allow_outbox_in_production: bool,
     /// How many sign-in codes one client address may ask for in an hour (all numbers together).
     pub sign_in_codes_per_ip_per_hour: u32,
     /// Behind a load balancer or reverse proxy: take the client's address from the last entry
@@ -161,15 +171,16 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            mode: Mode::Development,
+            mode: Mode::Production,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://.data/portal.db".into(),
             database_max_connections: 16,
             static_dir: PathBuf::from("dist"),
             log: "info,sqlx=warn".into(),
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: None,
             secret_key: None,
             sms_provider: SmsProvider::Outbox,
+            allow_outbox_in_production: false,
             sign_in_codes_per_ip_per_hour: 20,
             trust_forwarded_for: false,
             twilio_account_sid: None,
@@ -215,8 +226,8 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("secret_key must be at least {SECRET_KEY_MIN_BYTES} bytes (got {0}); generate one with `openssl rand -base64 48` and set PORTAL_SECRET_KEY")]
     SecretKeyShort(usize),
-    #[error("secret_key is required in production mode: generate one with `openssl rand -base64 48` and set PORTAL_SECRET_KEY (or secret_key in the file)")]
-    SecretKeyMissing,
+    #[error("serving in production mode (the default) needs {0}; to try the portal on this machine instead, set PORTAL_MODE=development (scripts/demo does)")]
+    ProductionNeeds(String),
     #[error("sms_provider = \"twilio\" needs {0}; set it in the file or with {1}")]
     TwilioMissing(&'static str, &'static str),
     #[error("email_provider = \"smtp\" needs {0}; set it in the file or with {1}")]
@@ -241,6 +252,10 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("PORTAL_PUBLIC_URL", "public_url"),
     ("PORTAL_SECRET_KEY", "secret_key"),
     ("PORTAL_SMS_PROVIDER", "sms_provider"),
+    (
+        "PORTAL_ALLOW_OUTBOX_IN_PRODUCTION",
+        "allow_outbox_in_production",
+    ),
     (
         "PORTAL_SIGN_IN_CODES_PER_IP_PER_HOUR",
         "sign_in_codes_per_ip_per_hour",
@@ -320,16 +335,18 @@ impl Config {
                         name: name.clone(),
                         message: "expected a whole number".into(),
                     })?,
-                "trust_forwarded_for" | "s3_allow_http" => match value.trim() {
-                    "true" | "1" | "yes" => toml::Value::Boolean(true),
-                    "false" | "0" | "no" => toml::Value::Boolean(false),
-                    _ => {
-                        return Err(ConfigError::Env {
-                            name: name.clone(),
-                            message: "expected true or false".into(),
-                        })
+                "trust_forwarded_for" | "s3_allow_http" | "allow_outbox_in_production" => {
+                    match value.trim() {
+                        "true" | "1" | "yes" => toml::Value::Boolean(true),
+                        "false" | "0" | "no" => toml::Value::Boolean(false),
+                        _ => {
+                            return Err(ConfigError::Env {
+                                name: name.clone(),
+                                message: "expected true or false".into(),
+                            })
+                        }
                     }
-                },
+                }
                 _ => toml::Value::String(value),
             };
             table.insert((*key).to_owned(), parsed);
@@ -416,18 +433,53 @@ impl Config {
         Ok(())
     }
 
-    /// What `serve` needs beyond a valid configuration: a real secret key in production.
+    /// What `serve` needs beyond a valid configuration. In production: a real secret key, the
+    /// public address, and providers that send texts and e-mails (unless the operator keeps the
+    /// outbox on purpose); every missing one is named in the one line of the error.
     pub fn check_serve(&self) -> Result<(), ConfigError> {
-        if self.mode == Mode::Production && self.secret_key.is_none() {
-            return Err(ConfigError::SecretKeyMissing);
+        if self.mode == Mode::Development {
+            return Ok(());
         }
-        Ok(())
+        let mut needs = Vec::new();
+        if self.secret_key.is_none() {
+            needs.push(
+                "secret_key (PORTAL_SECRET_KEY; generate one with `openssl rand -base64 48`)",
+            );
+        }
+        if self.public_url.is_none() {
+            needs.push("public_url (PORTAL_PUBLIC_URL, e.g. https://portal.example.com)");
+        }
+        if !self.allow_outbox_in_production {
+            if self.sms_provider == SmsProvider::Outbox {
+                needs
+                    .push("sms_provider = \"twilio\" (PORTAL_SMS_PROVIDER) with its twilio_* keys");
+            }
+            if self.email_provider == EmailProvider::Outbox {
+                needs
+                    .push("email_provider = \"smtp\" (PORTAL_EMAIL_PROVIDER) with its smtp_* keys");
+            }
+            if self.sms_provider == SmsProvider::Outbox
+                || self.email_provider == EmailProvider::Outbox
+            {
+                needs.push("or, for a staging server that keeps texts and e-mails unsent, allow_outbox_in_production = true (PORTAL_ALLOW_OUTBOX_IN_PRODUCTION)");
+            }
+        }
+        if needs.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::ProductionNeeds(needs.join("; ")))
+        }
+    }
+
+    /// `public_url`, or development's address when it is not set.
+    pub fn public_url(&self) -> &str {
+        self.public_url.as_deref().unwrap_or(DEVELOPMENT_PUBLIC_URL)
     }
 
     /// The host part of `public_url` (no port), as the WebOTP line of a text needs it.
     pub fn public_host(&self) -> Result<String, ConfigError> {
-        let bad = || ConfigError::PublicUrl(self.public_url.clone());
-        let url = reqwest::Url::parse(&self.public_url).map_err(|_| bad())?;
+        let bad = || ConfigError::PublicUrl(self.public_url().to_owned());
+        let url = reqwest::Url::parse(self.public_url()).map_err(|_| bad())?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad());
         }
@@ -436,7 +488,7 @@ impl Config {
 
     /// `public_url` without a trailing slash, to put paths after.
     pub fn public_base(&self) -> &str {
-        self.public_url.trim_end_matches('/')
+        self.public_url().trim_end_matches('/')
     }
 
     pub fn is_development(&self) -> bool {
@@ -530,7 +582,7 @@ mod tests {
 
     #[test]
     fn sign_in_keys_with_defaults_and_checks() {
-        let c = Config::load(None, env(&[])).unwrap();
+        let c = Config::load(None, env(&[("PORTAL_MODE", "development")])).unwrap();
         assert_eq!(c.public_host().unwrap(), "127.0.0.1");
         assert_eq!(c.sms_provider, SmsProvider::Outbox);
         assert_eq!(c.sign_in_codes_per_ip_per_hour, 20);
@@ -565,7 +617,12 @@ mod tests {
         let key = "k".repeat(32);
         let c = Config::load(
             None,
-            env(&[("PORTAL_MODE", "production"), ("PORTAL_SECRET_KEY", &key)]),
+            env(&[
+                ("PORTAL_MODE", "production"),
+                ("PORTAL_SECRET_KEY", &key),
+                ("PORTAL_PUBLIC_URL", "https://portal.example.com"),
+                ("PORTAL_ALLOW_OUTBOX_IN_PRODUCTION", "true"),
+            ]),
         )
         .unwrap();
         c.check_serve().unwrap();
@@ -576,10 +633,67 @@ mod tests {
     }
 
     #[test]
+    fn no_configuration_is_production_and_names_everything_it_needs() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.mode, Mode::Production);
+        assert!(!c.is_development());
+        let e = c.check_serve().unwrap_err().to_string();
+        for needed in [
+            "PORTAL_SECRET_KEY",
+            "PORTAL_PUBLIC_URL",
+            "PORTAL_SMS_PROVIDER",
+            "PORTAL_EMAIL_PROVIDER",
+            "PORTAL_ALLOW_OUTBOX_IN_PRODUCTION",
+            "PORTAL_MODE=development",
+        ] {
+            assert!(e.contains(needed), "{needed} missing from: {e}");
+        }
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn production_with_real_providers_needs_no_outbox_key() {
+        let key = "k".repeat(32);
+        let c = Config::load(
+            None,
+            env(&[
+                ("PORTAL_SECRET_KEY", &key),
+                ("PORTAL_PUBLIC_URL", "https://portal.example.com"),
+                ("PORTAL_SMS_PROVIDER", "twilio"),
+                ("PORTAL_TWILIO_ACCOUNT_SID", "AC123"),
+                ("PORTAL_TWILIO_AUTH_TOKEN", "tok"),
+                ("PORTAL_TWILIO_FROM", "+19725550100"),
+            ]),
+        )
+        .unwrap();
+        let e = c.check_serve().unwrap_err().to_string();
+        assert!(e.contains("PORTAL_EMAIL_PROVIDER"), "{e}");
+        assert!(!e.contains("PORTAL_SMS_PROVIDER"), "{e}");
+        assert!(!e.contains("PORTAL_SECRET_KEY"), "{e}");
+        let c = Config::load(
+            None,
+            env(&[
+                ("PORTAL_SECRET_KEY", &key),
+                ("PORTAL_PUBLIC_URL", "https://portal.example.com"),
+                ("PORTAL_SMS_PROVIDER", "twilio"),
+                ("PORTAL_TWILIO_ACCOUNT_SID", "AC123"),
+                ("PORTAL_TWILIO_AUTH_TOKEN", "tok"),
+                ("PORTAL_TWILIO_FROM", "+19725550100"),
+                ("PORTAL_EMAIL_PROVIDER", "smtp"),
+                ("PORTAL_SMTP_HOST", "mail.example.com"),
+                ("PORTAL_SMTP_FROM", "Portal <portal@example.com>"),
+            ]),
+        )
+        .unwrap();
+        c.check_serve().unwrap();
+    }
+
+    #[test]
     fn the_example_file_loads_and_documents_every_key() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../portal.example.toml");
         let c = Config::load(Some(std::path::Path::new(path)), env(&[])).unwrap();
-        assert_eq!(c.public_host().unwrap(), "127.0.0.1");
+        assert_eq!(c.mode, Mode::Production);
+        assert_eq!(c.public_host().unwrap(), "portal.example.com");
         let text = std::fs::read_to_string(path).unwrap();
         for (var, key) in ENV_KEYS {
             assert!(text.contains(var), "{var} is not in portal.example.toml");

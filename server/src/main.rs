@@ -8,7 +8,7 @@ use portal_server::cli::{
     RecordCommand, TokenCommand,
 };
 use portal_server::clock::Clock;
-use portal_server::config::{Config, ConfigError, SmsProvider};
+use portal_server::config::{Config, ConfigError, EmailProvider, SmsProvider};
 use portal_server::error::AppError;
 use portal_server::practice::{self, Caller};
 use portal_server::store::{Store, StoreError};
@@ -101,8 +101,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             if config.is_development() {
                 println!("Development outbox: http://{addr}/dev/outbox");
-            } else if config.sms_provider == SmsProvider::Outbox {
-                println!("Warning: sms_provider is \"outbox\" in production mode: sign-in codes are not sent to anyone. Set PORTAL_SMS_PROVIDER=twilio.");
+            } else if config.sms_provider == SmsProvider::Outbox
+                || config.email_provider == EmailProvider::Outbox
+            {
+                println!("Staging (allow_outbox_in_production): texts or e-mails stay in the outbox and reach nobody.");
             }
             app::serve(listener, state, app::shutdown_signal()).await?;
         }

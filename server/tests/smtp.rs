@@ -239,7 +239,7 @@ async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
         c.smtp_port = port;
         c.smtp_tls = SmtpTls::None;
         c.smtp_from = Some("Oak Portal <portal@oak.example>".into());
-        c.public_url = "https://portal.example.com".into();
+        c.public_url = Some("https://portal.example.com".into());
     })
     .await;
     common::people::family(&app).await;

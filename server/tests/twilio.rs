@@ -105,7 +105,7 @@ fn twilio_config(c: &mut Config, fake: &FakeTwilio) {
     c.twilio_auth_token = Some(Secret(TOKEN.into()));
     c.twilio_from = Some(FROM.into());
     c.twilio_api_base = fake.base.clone();
-    c.public_url = PUBLIC.into();
+    c.public_url = Some(PUBLIC.into());
 }
 
 async fn with_twilio(db: Db) -> (TestApp, FakeTwilio) {

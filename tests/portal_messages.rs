@@ -1,5 +1,5 @@
 //! Messaging and adding dependents (SPEC 3.4, 3.5) in a real browser (headless Chromium), against
-//! a stubbed `fetch` (tests/browser). Run with wasm-bindgen-test-runner, see DEVELOPERS.md.
+//! a stubbed `fetch` (tests/browser). Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};

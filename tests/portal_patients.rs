@@ -1,6 +1,6 @@
 //! Choosing a patient and checking the date of birth (SPEC 3.2, 3.3, 3.9) in a real browser
 //! (headless Chromium), against a stubbed `fetch` (tests/browser). The real journeys are in
-//! tests/e2e/patients.test.mjs. Run with wasm-bindgen-test-runner, see DEVELOPERS.md.
+//! tests/e2e/patients.test.mjs. Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
 use portal::i18n::{strings, Language};

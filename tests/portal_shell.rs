@@ -1,5 +1,5 @@
 //! The app shell in a real browser (headless Chromium): what a person sees and what the page
-//! remembers. Run with wasm-bindgen-test-runner, see DEVELOPERS.md.
+//! remembers. Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
 use leptos::{mount::mount_to, prelude::*};

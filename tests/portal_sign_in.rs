@@ -1,6 +1,6 @@
 //! Sign-in pages in a real browser (headless Chromium), against a stubbed `fetch`: each test
 //! says what the API answers, so the pages' behaviour is checked without a server (the real
-//! journeys are in tests/e2e). Run with wasm-bindgen-test-runner, see DEVELOPERS.md.
+//! journeys are in tests/e2e). Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;

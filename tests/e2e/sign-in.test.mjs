@@ -268,7 +268,7 @@ describe('sign in with a phone code, at phone size', () => {
     await page.getByRole('alertdialog').waitFor({ state: 'visible' });
     // Only the page's clock is moved on: by the server's clock the session is minutes old, so it
     // ends on the server only by the sign-out the page sends when its timer runs out (the server's
-    // own 30-minute limit has its tests in server/tests/sign_in.rs). The page hides everything at
+    // own 30-minute limit has its tests in server/tests/integration/sign_in.rs). The page hides everything at
     // once and sends that request after; wait for its answer before asking the server, or the
     // question can overtake it on a busy machine (the 200 a fresh machine saw).
     const signOut = page.waitForResponse(

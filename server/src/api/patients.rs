@@ -1,6 +1,6 @@
 //! The patient side's patients (SPEC 3.2, 3.3, 3.9). Every route under `/api/patients/{id}` is
 //! tagged `patient` and takes [`PatientAccess`] (the gate), except `verify-dob`, which needs only
-//! a session and a link; `server/tests/patients.rs` walks the OpenAPI document to check it.
+//! a session and a link; `server/tests/integration/patients.rs` walks the OpenAPI document to check it.
 
 use axum::extract::{Path, State};
 use axum::Json;

@@ -2,8 +2,8 @@
 //! served as a browser needs them (type, revalidation, a CSP that lets them load), and the
 //! manifest says what an install needs.
 
-mod common;
-use common::{spawn, Db};
+use crate::helpers;
+use helpers::{spawn, Db};
 use reqwest::header;
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ fn public(file: &str) -> PathBuf {
 }
 
 /// A server whose built portal also holds public/'s sw.js and manifest.webmanifest.
-async fn spawn_with_public_files(db: Db) -> common::TestApp {
+async fn spawn_with_public_files(db: Db) -> helpers::TestApp {
     let app = spawn(db).await;
     for file in ["sw.js", "manifest.webmanifest"] {
         std::fs::copy(public(file), app.config.static_dir.join(file)).unwrap();

@@ -2,12 +2,12 @@
 //! for every dead link, an account that already has the record, two accounts racing, a patient
 //! without a usable e-mail address, the typed-code limits, and revoking a contact link.
 
-mod common;
-use common::people::{
+use crate::helpers;
+use helpers::people::{
     call, family, get, oak_call, ok, patient, post_at_once, sign_in, verify, Family, GRACE, JAMES,
     MARIA, NOBODY,
 };
-use common::{Db, TestApp};
+use helpers::{Db, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -160,7 +160,7 @@ async fn setup(app: &TestApp) -> (Family, String, String) {
 }
 
 async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (_f, ana, token) = setup(&app).await;
     let (status, link) = create_link(&app, &token, &ana).await;
     assert_eq!(status, 201, "{link}");
@@ -245,7 +245,7 @@ async fn a_link_is_emailed_in_the_patients_language_and_adds_a_linked_record(db:
 }
 
 async fn every_dead_link_and_code_gets_the_same_answer(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (_f, ana, token) = setup(&app).await;
     // Used (by Maria), revoked, and one that will expire.
     create_link(&app, &token, &ana).await;
@@ -316,7 +316,7 @@ async fn every_dead_link_and_code_gets_the_same_answer(db: Db) {
 }
 
 async fn an_account_that_already_has_the_record_is_told_and_the_link_is_kept(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (_f, ana, token) = setup(&app).await;
     create_link(&app, &token, &ana).await;
     let mail = last_email(&app).await;
@@ -335,7 +335,7 @@ async fn an_account_that_already_has_the_record_is_told_and_the_link_is_kept(db:
 }
 
 async fn two_accounts_racing_for_one_link_exactly_one_wins(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (_f, ana, token) = setup(&app).await;
     let maria = sign_in(&app, MARIA).await;
     let james = sign_in(&app, JAMES).await;
@@ -381,7 +381,7 @@ async fn two_accounts_racing_for_one_link_exactly_one_wins(db: Db) {
 }
 
 async fn a_patient_without_a_usable_email_is_a_422_and_nothing_is_sent(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (f, _ana, token) = setup(&app).await;
     let (s, b) = create_link(&app, &token, &f.lily).await;
     assert_eq!(s, 422, "{b}");
@@ -402,7 +402,7 @@ async fn a_patient_without_a_usable_email_is_a_422_and_nothing_is_sent(db: Db) {
 }
 
 async fn typed_codes_are_limited_per_account_and_per_address(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (_f, ana, token) = setup(&app).await;
     create_link(&app, &token, &ana).await;
     let mail = last_email(&app).await;
@@ -440,7 +440,7 @@ async fn typed_codes_are_limited_per_account_and_per_address(db: Db) {
 }
 
 async fn a_revoked_contact_link_loses_access_at_once(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let (f, _ana, token) = setup(&app).await;
     let grace = sign_in(&app, GRACE).await;
     verify(&app, &grace, &f.robert, "1941-06-30", None).await;

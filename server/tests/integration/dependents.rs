@@ -1,9 +1,9 @@
 //! Adding a dependent (SPEC 3.5) on both databases: who may, what is checked, what the guardian
 //! and the practice see, silent duplicate flags, and no twins from a double-submitted form.
 
-mod common;
-use common::people::*;
-use common::{spawn, Db, TestApp};
+use crate::helpers;
+use helpers::people::*;
+use helpers::{spawn, Db, TestApp};
 use serde_json::{json, Value};
 
 async fn add(app: &TestApp, cookie: &str, slug: &str, body: Value) -> (u16, Value) {

@@ -1,8 +1,8 @@
 //! What a browser gets: the built portal with the right caching, compression and security
 //! headers, the health check, the OpenAPI document and the development outbox.
 
-mod common;
-use common::{spawn, spawn_with, Db, HASHED_WASM, INDEX_HTML};
+use crate::helpers;
+use helpers::{spawn, spawn_with, Db, HASHED_WASM, INDEX_HTML};
 use portal_server::config::Mode;
 use portal_server::notify::Message;
 use reqwest::header;

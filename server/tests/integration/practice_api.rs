@@ -1,7 +1,7 @@
 //! The practice API (SPEC 4): tokens, practices, patients and guardian contacts.
 
-mod common;
-use common::{spawn, Db, TestApp};
+use crate::helpers;
+use helpers::{spawn, Db, TestApp};
 use serde_json::{json, Value};
 use wire::api::{ApiError, ContactLink, LinkStatus, Patient, Practice, Relationship};
 

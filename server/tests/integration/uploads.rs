@@ -2,11 +2,11 @@
 //! limits (size, name, files per message), attaching uploads to a message, downloads through the
 //! gate and for the practice, and what a half-received upload or a killed server leaves behind.
 
-mod common;
-use common::people::{
+use crate::helpers;
+use helpers::people::{
     call, family, get, grace_with_lily, james_with_lily, sign_in, upload, verify, MARIA,
 };
-use common::{stored_keys, Db, TestApp};
+use helpers::{stored_keys, Db, TestApp};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -110,7 +110,7 @@ async fn send(
 }
 
 async fn bad_files_are_refused_and_nothing_is_stored(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let james = james_with_lily(&app, &f).await;
     let mut exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff".to_vec();
@@ -182,7 +182,7 @@ async fn bad_files_are_refused_and_nothing_is_stored(db: Db) {
 }
 
 async fn files_per_message_and_whose_uploads(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let james = james_with_lily(&app, &f).await;
     let grace = grace_with_lily(&app, &f).await;
@@ -240,7 +240,7 @@ async fn files_per_message_and_whose_uploads(db: Db) {
 }
 
 async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let james = james_with_lily(&app, &f).await;
     let files = [
@@ -320,10 +320,10 @@ async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
         assert_eq!(r.status().as_u16(), 404);
     }
     // The practice's thread lists them; the command line writes the same bytes to a file.
-    let (_, inbox) = common::people::oak_call(&app, &oak, "get", "conversations", None).await;
+    let (_, inbox) = helpers::people::oak_call(&app, &oak, "get", "conversations", None).await;
     let c = inbox[0]["id"].as_str().unwrap().to_owned();
     let (_, thread) =
-        common::people::oak_call(&app, &oak, "get", &format!("conversations/{c}"), None).await;
+        helpers::people::oak_call(&app, &oak, "get", &format!("conversations/{c}"), None).await;
     let listed = thread["messages"]
         .as_array()
         .unwrap()
@@ -334,10 +334,10 @@ async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
     assert_eq!(listed.as_array().unwrap().len(), 3, "{thread}");
     assert_eq!(listed[2]["id"], ids[2]);
     let out = app.dir.path().join("downloaded.pdf");
-    let mut env = common::storage_env(&app.config);
+    let mut env = helpers::storage_env(&app.config);
     env.push(("PORTAL_DATABASE_URL", app.config.database_url.clone()));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    common::run_server_ok(
+    helpers::run_server_ok(
         &env,
         &[
             "attachments",
@@ -351,7 +351,7 @@ async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
     );
     assert_eq!(std::fs::read(&out).unwrap(), pdf());
 
-    let actions = common::people::audit_actions(&app, &f.lily).await;
+    let actions = helpers::people::audit_actions(&app, &f.lily).await;
     for action in [
         "attachment.upload",
         "attachment.download",
@@ -362,7 +362,7 @@ async fn attachments_reach_the_practice_with_the_same_bytes(db: Db) {
 }
 
 async fn half_received_uploads_and_orphans_leave_nothing(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let james = james_with_lily(&app, &f).await;
     // The client hangs up half-way: no row, and no bytes.
@@ -414,7 +414,7 @@ async fn half_received_uploads_and_orphans_leave_nothing(db: Db) {
 }
 
 async fn files_sent_to_the_practice_are_among_the_patients_documents(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let james = james_with_lily(&app, &f).await;
     let grace = grace_with_lily(&app, &f).await;

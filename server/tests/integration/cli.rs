@@ -1,8 +1,8 @@
 //! The server binary as an operator meets it: subcommands, idempotent demo data, and one clear
 //! line (never a panic) for each kind of bad setup.
 
-mod common;
-use common::{run_server, run_server_ok, Db};
+use crate::helpers;
+use helpers::{run_server, run_server_ok, Db};
 use std::process::Output;
 
 fn one_line_error(out: &Output) -> String {
@@ -17,7 +17,7 @@ fn one_line_error(out: &Output) -> String {
 
 async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(db, dir.path()).await;
+    let url = helpers::fresh_database(db, dir.path()).await;
     let files = dir.path().join("files").display().to_string();
     let env = [
         ("PORTAL_MODE", "development"),
@@ -116,7 +116,7 @@ async fn seed_demo_is_idempotent_and_prints_the_people(db: Db) {
 
 async fn access_links_and_records_from_the_command_line(db: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(db, dir.path()).await;
+    let url = helpers::fresh_database(db, dir.path()).await;
     let files = dir.path().join("files").display().to_string();
     let env = [
         ("PORTAL_MODE", "development"),
@@ -268,7 +268,7 @@ async fn access_links_and_records_from_the_command_line(db: Db) {
 
 async fn practice_operations_from_the_command_line(db: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(db, dir.path()).await;
+    let url = helpers::fresh_database(db, dir.path()).await;
     let files = dir.path().join("files").display().to_string();
     let env = [
         ("PORTAL_DATABASE_URL", url.as_str()),

@@ -1,8 +1,8 @@
 //! Sign in with a phone code (SPEC 3.1): every number of the spec, on both databases. Time moves
 //! with the test clock (`app.clock.advance`), never by sleeping.
 
-mod common;
-use common::{session_cookie_of, set_cookies, spawn, Db, TestApp};
+use crate::helpers;
+use helpers::{session_cookie_of, set_cookies, spawn, Db, TestApp};
 use portal_server::practice::{self, Caller};
 use std::time::Duration;
 use wire::api::ApiError;
@@ -308,7 +308,7 @@ async fn behind_a_proxy_the_limit_is_per_forwarded_address(db: Db) {
             .json(&serde_json::json!({ "phone": phone }))
             .send()
     };
-    let app = common::spawn_with(db, |c| {
+    let app = helpers::spawn_with(db, |c| {
         c.trust_forwarded_for = true;
         c.sign_in_codes_per_ip_per_hour = 2;
     })
@@ -333,7 +333,7 @@ async fn behind_a_proxy_the_limit_is_per_forwarded_address(db: Db) {
     assert_eq!(r.status(), 200, "another client behind the proxy");
 
     // Without the setting the header is ignored: the connection's address counts.
-    let app = common::spawn_with(db, |c| c.sign_in_codes_per_ip_per_hour = 2).await;
+    let app = helpers::spawn_with(db, |c| c.sign_in_codes_per_ip_per_hour = 2).await;
     for (i, forwarded) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
         let r = ask(&app, format!("+1972848600{i}"), forwarded)
             .await

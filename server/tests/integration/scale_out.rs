@@ -4,9 +4,9 @@
 //! the other, and a practice reply posted through one reaches a poll on the other. Runs on
 //! SQLite and on PostgreSQL, as every server test does.
 
-mod common;
-use common::people::{call, family, get, oak_call, ok, upload, verify, JAMES};
-use common::{session_cookie_of, spawn, Db, TestApp};
+use crate::helpers;
+use helpers::people::{call, family, get, oak_call, ok, upload, verify, JAMES};
+use helpers::{session_cookie_of, spawn, Db, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
 

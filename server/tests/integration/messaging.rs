@@ -1,9 +1,9 @@
 //! Messaging (SPEC 3.4) from both sides, on both databases: what a patient, a guardian or a
 //! practice would notice. Time moves with `app.clock`.
 
-mod common;
-use common::people::*;
-use common::{spawn, Db, TestApp};
+use crate::helpers;
+use helpers::people::*;
+use helpers::{spawn, Db, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -792,7 +792,7 @@ async fn the_command_line_lists_shows_replies_assigns_and_closes(db: Db) {
         vec!["duplicates", "--help"],
         vec!["conversations", "reply", "--help"],
     ] {
-        assert!(!common::run_server_ok(&[], &help).is_empty());
+        assert!(!helpers::run_server_ok(&[], &help).is_empty());
     }
 }
 
@@ -800,7 +800,7 @@ async fn the_command_line_lists_shows_replies_assigns_and_closes(db: Db) {
 /// conversation in the order they were written, and their conversation's last seq.
 async fn the_migration_numbers_existing_messages(db: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(db, dir.path()).await;
+    let url = helpers::fresh_database(db, dir.path()).await;
     let store = portal_server::store::Store::connect(&url, 2).await.unwrap();
     let kind = match db {
         Db::Sqlite => "sqlite",

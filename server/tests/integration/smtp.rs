@@ -1,7 +1,7 @@
 //! The SMTP sender against a small SMTP server in the test that really receives the message
 //! (plain TCP, with and without AUTH), and the answers it turns into errors.
 
-mod common;
+use crate::helpers;
 use portal_server::config::{Config, EmailProvider, Secret, SmtpTls};
 use portal_server::notify::smtp::SmtpSender;
 use portal_server::notify::{Message, NotifyError, Sender};
@@ -233,7 +233,7 @@ async fn refusals_and_an_unreachable_server_are_told_apart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
     let (port, seen) = start_listener().await;
-    let app = common::spawn_with(common::Db::Sqlite, |c| {
+    let app = helpers::spawn_with(helpers::Db::Sqlite, |c| {
         c.email_provider = EmailProvider::Smtp;
         c.smtp_host = Some("127.0.0.1".into());
         c.smtp_port = port;
@@ -242,8 +242,8 @@ async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
         c.public_url = Some("https://portal.example.com".into());
     })
     .await;
-    common::people::family(&app).await;
-    let ana = common::people::patient(
+    helpers::people::family(&app).await;
+    let ana = helpers::people::patient(
         &app,
         "oak",
         serde_json::json!({"first_name": "Ana", "last_name": "Diaz", "dob": "2012-05-01",
@@ -251,7 +251,7 @@ async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
     )
     .await;
     let token = app.token(Some("oak")).await;
-    let (status, link) = common::people::practice_call(
+    let (status, link) = helpers::people::practice_call(
         &app,
         "post",
         &format!("/api/practice/practices/oak/patients/{ana}/access-links"),
@@ -275,14 +275,14 @@ async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
     assert!(app.store.list_outbox(10).await.unwrap().is_empty());
 
     // A refused recipient: the practice is told, and the link does not work.
-    let bad = common::people::patient(
+    let bad = helpers::people::patient(
         &app,
         "oak",
         serde_json::json!({"first_name": "Bo", "last_name": "Ng", "dob": "2010-01-01",
             "email": "bo@refuse.example"}),
     )
     .await;
-    let (status, answer) = common::people::practice_call(
+    let (status, answer) = helpers::people::practice_call(
         &app,
         "post",
         &format!("/api/practice/practices/oak/patients/{bad}/access-links"),
@@ -292,7 +292,7 @@ async fn an_access_link_is_delivered_by_smtp_in_the_patients_language() {
     .await;
     assert_eq!(status, 422, "{answer}");
     assert_eq!(answer["error"], "email_undeliverable");
-    let (_, links) = common::people::practice_call(
+    let (_, links) = helpers::people::practice_call(
         &app,
         "get",
         &format!("/api/practice/practices/oak/patients/{bad}/access-links"),

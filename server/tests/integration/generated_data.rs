@@ -2,9 +2,9 @@
 //! guardian signs in and sees two children, an adult their own record, threads have their
 //! messages in order; and a second run on the same database is refused.
 
-mod common;
-use common::people::{get, ok, sign_in, verify};
-use common::{spawn, Db};
+use crate::helpers;
+use helpers::people::{get, ok, sign_in, verify};
+use helpers::{spawn, Db};
 use portal_server::generate::{generate, Size};
 
 async fn generated_people_sign_in_and_read_their_threads(db: Db) {

@@ -2,11 +2,11 @@
 //! appointment order with the practice's time zone, forms and plans, document download headers
 //! and bytes, profile validation and audit, and the overview across practices.
 
-mod common;
-use common::people::{
+use crate::helpers;
+use helpers::people::{
     call, family, get, james_with_lily, oak_call, ok, practice_call, sign_in, verify, GRACE, MARIA,
 };
-use common::{Db, TestApp};
+use helpers::{Db, TestApp};
 use serde_json::{json, Value};
 
 const MIN: i64 = 60_000;
@@ -75,7 +75,7 @@ async fn audit_actions(app: &TestApp, token: &str, patient: &str) -> Vec<Value> 
 }
 
 async fn records_are_behind_the_gate(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let token = app.token(Some("oak")).await;
     publish(&app, &token, &f.robert, "appointments", json!({"starts_at": at(&app, 60), "duration_minutes": 30, "location": "Room 2", "with_whom": "Dr. Ann Lee"})).await;
@@ -137,7 +137,7 @@ async fn records_are_behind_the_gate(db: Db) {
 }
 
 async fn appointments_come_upcoming_first_then_past_in_the_practices_zone(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let token = app.token(Some("oak")).await;
     let appt = |offset: i64, who: &str, ext: &str| {
@@ -209,7 +209,7 @@ async fn appointments_come_upcoming_first_then_past_in_the_practices_zone(db: Db
 }
 
 async fn plans_and_forms_in_their_order(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let token = app.token(Some("oak")).await;
     publish(&app, &token, &f.robert, "treatment-plans", json!({"title": "Blood pressure", "body": "Walk 20 minutes a day.\nCheck your pressure on Mondays."})).await;
@@ -267,7 +267,7 @@ async fn plans_and_forms_in_their_order(db: Db) {
 }
 
 async fn documents_download_as_attachments(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let token = app.token(Some("oak")).await;
     let pdf = b"%PDF-1.4\n% test\n<script>alert(1)</script>\n%%EOF\n".to_vec();
@@ -389,7 +389,7 @@ async fn documents_download_as_attachments(db: Db) {
 }
 
 async fn profile_updates_are_checked_audited_and_shown_to_the_practice(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let token = app.token(Some("oak")).await;
     let grace = sign_in(&app, GRACE).await;
@@ -507,7 +507,7 @@ async fn profile_updates_are_checked_audited_and_shown_to_the_practice(db: Db) {
 }
 
 async fn the_overview_shows_next_appointments_only_for_verified_patients(db: Db) {
-    let app = common::spawn(db).await;
+    let app = helpers::spawn(db).await;
     let f = family(&app).await;
     let oak = app.token(Some("oak")).await;
     let elm = app.token(Some("elm")).await;

@@ -1,11 +1,11 @@
 //! Choosing a patient, date-of-birth verification, guardian activation, the authorization gate
 //! and the audit log (SPEC 3.2, 3.3, 3.9), on both databases. Time moves with `app.clock`.
 
-mod common;
-use common::people::{
+use crate::helpers;
+use helpers::people::{
     audit_actions, call, get, guardian, ok, patient, post_at_once, sign_in, GRACE, JAMES, MARIA,
 };
-use common::{session_cookie_of, set_cookies, spawn, Db, TestApp};
+use helpers::{session_cookie_of, set_cookies, spawn, Db, TestApp};
 use portal_server::practice::{self, Caller};
 use portal_server::store::accounts;
 use serde_json::{json, Value};

@@ -1,13 +1,13 @@
 //! Twilio: the sender against a local stand-in for Twilio's Messages API (method, path, Basic
 //! auth, form fields, error answers), and the inbound webhook with real signatures computed here.
 
-mod common;
+use crate::helpers;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{spawn_with, Db, TestApp};
+use helpers::{spawn_with, Db, TestApp};
 use hmac::{Hmac, Mac};
 use portal_server::config::{Config, Mode, Secret, SmsProvider};
 use portal_server::notify::twilio::TwilioSender;

@@ -33,7 +33,8 @@ impl AppState {
     /// `secret_key` or, when none is set (development), with a key generated once and kept in
     /// the database so every instance shares it.
     pub async fn new(store: Store, config: Config, clock: Clock) -> Result<AppState, ServeError> {
-        let notifier = Notifier::from_config(&config, store.clone()).map_err(ServeError::Sms)?;
+        let notifier = Notifier::from_config(&config, store.clone(), clock.clone())
+            .map_err(ServeError::Sms)?;
         let code_key: Arc<[u8]> = match &config.secret_key {
             Some(key) => key.expose().as_bytes().into(),
             None => store

@@ -11,6 +11,12 @@ pub struct Clock {
     manual: Option<Arc<AtomicI64>>,
 }
 
+/// The system clock as Unix milliseconds, the form every timestamp is stored in. Only [`Clock`]
+/// reads it: everything else takes `now` from its caller, so tests can move time.
+fn system_now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 impl Clock {
     pub fn system() -> Clock {
         Clock { manual: None }
@@ -19,7 +25,7 @@ impl Clock {
     /// A manual clock that starts at the current system time and moves only when told.
     pub fn manual() -> Clock {
         Clock {
-            manual: Some(Arc::new(AtomicI64::new(crate::store::now_ms()))),
+            manual: Some(Arc::new(AtomicI64::new(system_now_ms()))),
         }
     }
 
@@ -27,7 +33,7 @@ impl Clock {
     pub fn now_ms(&self) -> i64 {
         match &self.manual {
             Some(ms) => ms.load(Ordering::SeqCst),
-            None => crate::store::now_ms(),
+            None => system_now_ms(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! large multi-row inserts. Made-up people only; the phone numbers are in 972-6XX, which no demo
 //! person uses. Refuses to run twice on the same database (the practice `bench` exists).
 
-use crate::store::{new_id, now_ms, practices::NewPractice, Result, Store};
+use crate::store::{new_id, practices::NewPractice, Result, Store};
 use sqlx::Any;
 
 pub const PRACTICE: &str = "bench";
@@ -112,21 +112,23 @@ fn t(s: impl Into<String>) -> Value {
     Value::Text(s.into())
 }
 
-pub async fn generate(store: &Store, size: Size) -> Result<Option<Generated>> {
+pub async fn generate(store: &Store, size: Size, now: i64) -> Result<Option<Generated>> {
     let started = std::time::Instant::now();
     if store.practice_by_slug(PRACTICE).await?.is_some() {
         return Ok(None);
     }
     let (practice, _) = store
-        .upsert_practice(&NewPractice {
-            slug: PRACTICE,
-            name: "Bench Family Medicine",
-            phone: "(972) 555-0150",
-            time_zone: "America/Chicago",
-            asks_dependent_sex: false,
-        })
+        .upsert_practice(
+            &NewPractice {
+                slug: PRACTICE,
+                name: "Bench Family Medicine",
+                phone: "(972) 555-0150",
+                time_zone: "America/Chicago",
+                asks_dependent_sex: false,
+            },
+            now,
+        )
         .await?;
-    let now = now_ms();
     // Two children per guardian (as far as patients go); every other patient is an adult with
     // their own account.
     let children = (size.guardians * 2).min(size.patients);

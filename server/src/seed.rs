@@ -4,7 +4,8 @@
 use crate::error::AppResult;
 use crate::practice::{self, Caller};
 use crate::store::{accounts, Store};
-use wire::api::{GuardianInput, Language, PatientInput, PracticeInput};
+use wire::api::{GuardianInput, Language, LinkStatus, PatientInput, PracticeInput, Relationship};
+use wire::messages::SenderKind;
 use wire::{DateOfBirth, PhoneNumber};
 
 pub struct DemoPerson {
@@ -149,7 +150,7 @@ fn phone(s: &str) -> PhoneNumber {
     PhoneNumber::parse(s).expect("demo phone numbers are valid")
 }
 
-pub async fn seed(store: &Store) -> AppResult<()> {
+pub async fn seed(store: &Store, now: i64) -> AppResult<()> {
     let caller = Caller::cli();
     for p in [&LAKESIDE, &RIVERBEND] {
         let input = PracticeInput {
@@ -159,7 +160,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
             time_zone: p.time_zone.into(),
             asks_dependent_sex: p.asks_dependent_sex,
         };
-        practice::practices::upsert(store, &caller, &input).await?;
+        practice::practices::upsert(store, &caller, &input, now).await?;
     }
     let mut ids = std::collections::HashMap::new();
     for d in PATIENTS {
@@ -182,7 +183,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
             external_id: Some(d.external_id.into()),
         };
         let (patient, _) =
-            practice::patients::create(store, &caller, d.practice.slug, &input).await?;
+            practice::patients::create(store, &caller, d.practice.slug, &input, now).await?;
         ids.insert(d.external_id, (patient.id, d.practice.slug));
     }
     for child in ["demo-lily-carter", "demo-noah-carter"] {
@@ -195,6 +196,7 @@ pub async fn seed(store: &Store) -> AppResult<()> {
             &GuardianInput {
                 phone: phone(GUARDIAN_PHONE),
             },
+            now,
         )
         .await?;
     }
@@ -208,9 +210,8 @@ pub async fn seed(store: &Store) -> AppResult<()> {
         .messages_for_patient(&lakeside.id, maria)
         .await?
         .iter()
-        .any(|m| m.sender_kind == "practice");
+        .any(|m| m.sender_kind == SenderKind::Practice);
     if !has_practice_message {
-        let now = crate::store::now_ms();
         let conversation =
             practice::conversations::start(store, &caller, LAKESIDE.slug, maria, now).await?;
         practice::conversations::reply(
@@ -229,12 +230,20 @@ pub async fn seed(store: &Store) -> AppResult<()> {
     // The caregiver's link normally comes from redeeming a medical access link; the demo makes it directly.
     let (robert, _) = &ids["demo-robert-kim"];
     let mut tx = store.begin().await?;
-    let account = accounts::account_for_phone(&mut tx, phone(CAREGIVER_PHONE).e164()).await?;
+    let account = accounts::account_for_phone(&mut tx, phone(CAREGIVER_PHONE).e164(), now).await?;
     if accounts::link_for(&mut tx, &account, robert)
         .await?
         .is_none()
     {
-        accounts::insert_link(&mut tx, &account, robert, "linked", "active").await?;
+        accounts::insert_link(
+            &mut tx,
+            &account,
+            robert,
+            Relationship::Linked,
+            LinkStatus::Active,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

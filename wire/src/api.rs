@@ -159,6 +159,19 @@ pub enum LinkStatus {
     Revoked,
 }
 
+crate::stored::stored_names!(Relationship, "contact link relationship", {
+    Self_ => "self",
+    Guardian => "guardian",
+    Linked => "linked",
+});
+
+crate::stored::stored_names!(LinkStatus, "contact link status", {
+    PendingActivation => "pending_activation",
+    Active => "active",
+    Locked => "locked",
+    Revoked => "revoked",
+});
+
 /// Who may act for a patient: account ↔ patient, with relationship and status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

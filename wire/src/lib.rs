@@ -12,6 +12,7 @@ pub mod messages;
 pub mod patients;
 pub mod phone;
 pub mod records;
+pub mod stored;
 pub mod text;
 
 pub use code::{CodeError, OneTimeCode};

@@ -29,6 +29,18 @@ pub enum ConversationStatus {
     Closed,
 }
 
+crate::stored::stored_names!(SenderKind, "message sender", {
+    Patient => "patient",
+    Practice => "practice",
+    System => "system",
+});
+
+crate::stored::stored_names!(ConversationStatus, "conversation status", {
+    Unassigned => "unassigned",
+    Assigned => "assigned",
+    Closed => "closed",
+});
+
 /// A message as the patient side sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

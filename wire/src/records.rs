@@ -20,27 +20,13 @@ pub enum AppointmentStatus {
     NoShow,
 }
 
-impl AppointmentStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            AppointmentStatus::Scheduled => "scheduled",
-            AppointmentStatus::Confirmed => "confirmed",
-            AppointmentStatus::Cancelled => "cancelled",
-            AppointmentStatus::Completed => "completed",
-            AppointmentStatus::NoShow => "no_show",
-        }
-    }
-
-    pub fn from_code(s: &str) -> AppointmentStatus {
-        match s {
-            "confirmed" => AppointmentStatus::Confirmed,
-            "cancelled" => AppointmentStatus::Cancelled,
-            "completed" => AppointmentStatus::Completed,
-            "no_show" => AppointmentStatus::NoShow,
-            _ => AppointmentStatus::Scheduled,
-        }
-    }
-}
+crate::stored::stored_names!(AppointmentStatus, "appointment status", {
+    Scheduled => "scheduled",
+    Confirmed => "confirmed",
+    Cancelled => "cancelled",
+    Completed => "completed",
+    NoShow => "no_show",
+});
 
 /// An appointment. Lists put upcoming ones first (soonest first), then past ones (newest first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,23 +96,11 @@ pub enum FormStatus {
     Completed,
 }
 
-impl FormStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            FormStatus::Assigned => "assigned",
-            FormStatus::InProgress => "in_progress",
-            FormStatus::Completed => "completed",
-        }
-    }
-
-    pub fn from_code(s: &str) -> FormStatus {
-        match s {
-            "in_progress" => FormStatus::InProgress,
-            "completed" => FormStatus::Completed,
-            _ => FormStatus::Assigned,
-        }
-    }
-}
+crate::stored::stored_names!(FormStatus, "form status", {
+    Assigned => "assigned",
+    InProgress => "in_progress",
+    Completed => "completed",
+});
 
 /// A form assigned to the patient. Lists put open forms first (by due date), then completed ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

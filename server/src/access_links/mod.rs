@@ -16,7 +16,7 @@ pub mod words;
 use axum::http::StatusCode;
 use std::net::IpAddr;
 use wire::access_links::{AccessLink, AccessLinkPreview, AccessLinkStatus, RedeemResponse};
-use wire::api::{ContactLink, Language, Relationship};
+use wire::api::{ContactLink, Language, LinkStatus, Relationship};
 
 use crate::app::AppState;
 use crate::auth::{within_hourly_limit, SignedIn, HOUR_MS};
@@ -293,6 +293,7 @@ pub async fn revoke_contact(
     patient_id: &str,
     contact_id: &str,
 ) -> AppResult<ContactLink> {
+    let now = state.clock.now_ms();
     let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let link = state
         .store
@@ -301,9 +302,9 @@ pub async fn revoke_contact(
         .into_iter()
         .find(|l| l.id == contact_id)
         .ok_or(AppError::NotFound)?;
-    if link.status != "revoked" {
+    if link.status != LinkStatus::Revoked {
         let mut tx = state.store.begin().await?;
-        accounts::set_link_status(&mut tx, &link.id, "revoked").await?;
+        accounts::set_link_status(&mut tx, &link.id, LinkStatus::Revoked, now).await?;
         caller
             .audit(
                 &mut tx,
@@ -488,10 +489,25 @@ pub async fn redeem(
     }
     match accounts::link_for(&mut tx, account_id, &row.patient_id).await? {
         None => {
-            accounts::insert_link(&mut tx, account_id, &row.patient_id, "linked", "active").await?;
+            accounts::insert_link(
+                &mut tx,
+                account_id,
+                &row.patient_id,
+                Relationship::Linked,
+                LinkStatus::Active,
+                now,
+            )
+            .await?;
         }
-        Some(existing) if existing.status == "revoked" => {
-            accounts::relink(&mut tx, &existing.id, "linked", "active").await?;
+        Some(existing) if existing.status == LinkStatus::Revoked => {
+            accounts::relink(
+                &mut tx,
+                &existing.id,
+                Relationship::Linked,
+                LinkStatus::Active,
+                now,
+            )
+            .await?;
         }
         Some(_) => {
             drop(tx);

@@ -103,7 +103,8 @@ async fn upsert_practice(
     caller: Caller,
     ApiJson(input): ApiJson<PracticeInput>,
 ) -> AppResult<(StatusCode, Json<Practice>)> {
-    let (practice, created) = practice::practices::upsert(&s.store, &caller, &input).await?;
+    let (practice, created) =
+        practice::practices::upsert(&s.store, &caller, &input, s.clock.now_ms()).await?;
     Ok((created_or_ok(created), Json(practice)))
 }
 
@@ -134,7 +135,8 @@ async fn create_patient(
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<PatientInput>,
 ) -> AppResult<(StatusCode, Json<Patient>)> {
-    let (patient, created) = practice::patients::create(&s.store, &caller, &slug, &input).await?;
+    let (patient, created) =
+        practice::patients::create(&s.store, &caller, &slug, &input, s.clock.now_ms()).await?;
     Ok((created_or_ok(created), Json(patient)))
 }
 
@@ -163,7 +165,7 @@ async fn update_patient(
     ApiJson(input): ApiJson<PatientInput>,
 ) -> AppResult<Json<Patient>> {
     Ok(Json(
-        practice::patients::update(&s.store, &caller, &slug, &id, &input).await?,
+        practice::patients::update(&s.store, &caller, &slug, &id, &input, s.clock.now_ms()).await?,
     ))
 }
 
@@ -193,7 +195,8 @@ async fn add_guardian(
     Path((slug, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<GuardianInput>,
 ) -> AppResult<(StatusCode, Json<ContactLink>)> {
-    let (link, created) = practice::guardians::add(&s.store, &caller, &slug, &id, &input).await?;
+    let (link, created) =
+        practice::guardians::add(&s.store, &caller, &slug, &id, &input, s.clock.now_ms()).await?;
     Ok((created_or_ok(created), Json(link)))
 }
 

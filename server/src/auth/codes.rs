@@ -236,7 +236,7 @@ pub async fn verify_code(
         drop(tx);
         return Err(not_usable(state, &phone).await?);
     }
-    let account_id = accounts::account_for_phone(&mut tx, phone.e164()).await?;
+    let account_id = accounts::account_for_phone(&mut tx, phone.e164(), now).await?;
     let mut cookies = Vec::new();
     // A session cookie from before (another account, or an older sign-in) ends here.
     if let Some(old) = cookie(headers, SESSION_COOKIE) {

@@ -52,8 +52,8 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn outbox(store: crate::store::Store) -> Notifier {
-        let outbox: Arc<dyn Sender> = Arc::new(outbox::DevOutbox { store });
+    pub fn outbox(store: crate::store::Store, clock: crate::clock::Clock) -> Notifier {
+        let outbox: Arc<dyn Sender> = Arc::new(outbox::DevOutbox { store, clock });
         Notifier {
             sms: outbox.clone(),
             email: outbox,
@@ -64,8 +64,9 @@ impl Notifier {
     pub fn from_config(
         config: &crate::config::Config,
         store: crate::store::Store,
+        clock: crate::clock::Clock,
     ) -> Result<Notifier, NotifyError> {
-        let mut notifier = Notifier::outbox(store);
+        let mut notifier = Notifier::outbox(store, clock);
         if config.sms_provider == crate::config::SmsProvider::Twilio {
             notifier.sms = Arc::new(twilio::TwilioSender::from_config(config)?);
         }

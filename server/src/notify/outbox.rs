@@ -2,10 +2,13 @@
 //! and shown at `/dev/outbox` instead of being delivered.
 
 use super::{Message, NotifyError, SendFuture, Sender};
+use crate::clock::Clock;
 use crate::store::Store;
 
 pub struct DevOutbox {
     pub store: Store,
+    /// Gives each message its `sent_at`.
+    pub clock: Clock,
 }
 
 impl Sender for DevOutbox {
@@ -16,7 +19,7 @@ impl Sender for DevOutbox {
                 Message::Email { to, subject, body } => ("email", to, Some(subject.as_str()), body),
             };
             self.store
-                .append_outbox(channel, to, subject, body)
+                .append_outbox(channel, to, subject, body, self.clock.now_ms())
                 .await
                 .map_err(|e| NotifyError::Unavailable(e.to_string()))
         })

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use wire::api::{LinkStatus, Relationship};
-use wire::messages::AddDependentRequest;
+use wire::messages::{AddDependentRequest, SenderKind};
 use wire::patients::PatientSummary;
 
 use super::verify::{today_at, typed, verification_lifetime};
@@ -41,7 +41,9 @@ pub async fn add(
         return Err(AppError::NotFound);
     };
     if !links.iter().any(|l| {
-        l.relationship == "guardian" && l.status == "active" && l.locked_for(now).is_none()
+        l.relationship == Relationship::Guardian
+            && l.status == LinkStatus::Active
+            && l.locked_for(now).is_none()
     }) {
         return Err(AppError::refused(
             StatusCode::FORBIDDEN,
@@ -64,7 +66,8 @@ pub async fn add(
             format!("{} asks for the dependent's sex.", practice.name),
         ));
     }
-    let (expires_at, device_id) = verification_lifetime(state, signed_in, "guardian", now).await?;
+    let (expires_at, device_id) =
+        verification_lifetime(state, signed_in, Relationship::Guardian, now).await?;
     let summary = |id: String| PatientSummary {
         id,
         first_name: first_name.clone(),
@@ -110,8 +113,9 @@ pub async fn add(
         &mut tx,
         &signed_in.account_id,
         &patient_id,
-        "guardian",
-        "active",
+        Relationship::Guardian,
+        LinkStatus::Active,
+        now,
     )
     .await?;
     links::set_verified_at(&mut tx, &link.id, now).await?;
@@ -146,7 +150,7 @@ pub async fn add(
         &mut tx,
         &NewMessage {
             conversation_id: &conversation,
-            sender_kind: "system",
+            sender_kind: SenderKind::System,
             sender_account_id: None,
             visible_to_patient: true,
             body: &body,

@@ -2,6 +2,7 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use wire::api::LinkStatus;
 
 use super::{locked, verified_in_session, verify_first};
 use crate::app::AppState;
@@ -72,7 +73,7 @@ async fn check(
     if let Some(left) = link.locked_for(now) {
         return Err(locked(&link, left));
     }
-    if link.status != "active" {
+    if link.status != LinkStatus::Active {
         return Err(verify_first());
     }
     if !verified_in_session(state, &signed_in, &link.link_id, now).await? {

@@ -16,22 +16,6 @@ use crate::store::{attachments as stored_attachments, Store};
 /// The newest messages a thread answer holds.
 pub const THREAD_PAGE: i64 = 200;
 
-pub fn status(s: &str) -> ConversationStatus {
-    match s {
-        "assigned" => ConversationStatus::Assigned,
-        "closed" => ConversationStatus::Closed,
-        _ => ConversationStatus::Unassigned,
-    }
-}
-
-pub fn sender(s: &str) -> SenderKind {
-    match s {
-        "patient" => SenderKind::Patient,
-        "practice" => SenderKind::Practice,
-        _ => SenderKind::System,
-    }
-}
-
 /// "Dr. Ann Lee · Lakeside Family Medicine", or the practice's name.
 pub fn practice_author(staff: Option<&str>, practice_name: &str) -> String {
     match staff {
@@ -53,15 +37,15 @@ fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
 
 fn to_message(row: &ThreadMessageRow, access: &PatientAccess) -> Message {
     let link = &access.link;
-    let mine = row.sender_kind == "patient"
+    let mine = row.sender_kind == SenderKind::Patient
         && row.sender_account_id.as_deref() == Some(access.account_id.as_str());
-    let author = match row.sender_kind.as_str() {
-        "practice" => Some(practice_author(
+    let author = match row.sender_kind {
+        SenderKind::Practice => Some(practice_author(
             row.author_name.as_deref(),
             &link.practice_name,
         )),
-        "patient" if mine => None,
-        "patient" => Some(match row.relationship.as_deref() {
+        SenderKind::Patient if mine => None,
+        SenderKind::Patient => Some(match row.relationship.as_deref() {
             // The patient's own account: the patient's name.
             Some("self") => format!("{} {}", link.first_name, link.last_name),
             relationship => full_name(
@@ -74,18 +58,18 @@ fn to_message(row: &ThreadMessageRow, access: &PatientAccess) -> Message {
                     .to_owned()
             }),
         }),
-        _ => row.author_name.clone(),
+        SenderKind::System => row.author_name.clone(),
     };
     Message {
         id: row.id.clone(),
         seq: row.seq.max(0) as u64,
-        sender: sender(&row.sender_kind),
+        sender: row.sender_kind,
         mine,
         author,
         body: row.body.clone(),
         event: row.event.clone(),
         sent_at: rfc3339(row.created_at),
-        read_at: (row.sender_kind == "patient")
+        read_at: (row.sender_kind == SenderKind::Patient)
             .then_some(row.read_at)
             .flatten()
             .map(rfc3339),
@@ -133,7 +117,7 @@ pub async fn thread(
             let unread = state.store.unread_for_patient_side(&c.id, read_seq).await?;
             Thread {
                 version,
-                status: status(&c.status),
+                status: c.status,
                 messages: with_attachments(
                     &state.store,
                     rows.iter().map(|r| to_message(r, access)).collect(),
@@ -214,7 +198,7 @@ pub async fn send(
         &mut tx,
         &NewMessage {
             conversation_id: &conversation,
-            sender_kind: "patient",
+            sender_kind: SenderKind::Patient,
             sender_account_id: Some(&access.account_id),
             visible_to_patient: true,
             body: &body,

@@ -35,14 +35,6 @@ pub const GUARDIAN_VERIFICATION_MS: i64 = 30 * DAY_MS;
 /// A guardian must be at least 13 years old (checked on the date of birth given at activation).
 pub const GUARDIAN_MIN_AGE_YEARS: u32 = 13;
 
-pub fn relationship(s: &str) -> Relationship {
-    match s {
-        "self" => Relationship::Self_,
-        "guardian" => Relationship::Guardian,
-        _ => Relationship::Linked,
-    }
-}
-
 /// 423 `locked`: the message says to call the practice, with its number.
 pub fn locked(link: &LinkContext, left_ms: i64) -> AppError {
     let phone = wire::PhoneNumber::parse(&link.practice_phone)
@@ -132,7 +124,7 @@ pub async fn list(
     if links.is_empty() {
         return Err(AppError::NotFound);
     }
-    links.sort_by_key(|l| l.relationship != "self");
+    links.sort_by_key(|l| l.relationship != Relationship::Self_);
     let unread: std::collections::HashMap<String, i64> = state
         .store
         .unread_counts(&signed_in.account_id, slug)
@@ -142,7 +134,7 @@ pub async fn list(
     let mut out = Vec::with_capacity(links.len());
     for link in &links {
         let locked_ms = link.locked_for(now);
-        let verified = link.status == "active"
+        let verified = link.status == LinkStatus::Active
             && locked_ms.is_none()
             && verified_in_session(state, signed_in, &link.link_id, now).await?;
         let namesake = links.iter().any(|o| {
@@ -159,10 +151,10 @@ pub async fn list(
             id: link.patient_id.clone(),
             first_name: link.first_name.clone(),
             last_name: link.last_name.clone(),
-            relationship: relationship(&link.relationship),
+            relationship: link.relationship,
             status: if locked_ms.is_some() {
                 LinkStatus::Locked
-            } else if link.status == "pending_activation" {
+            } else if link.status == LinkStatus::PendingActivation {
                 LinkStatus::PendingActivation
             } else {
                 LinkStatus::Active
@@ -189,7 +181,7 @@ pub async fn detail(
         first_name: link.first_name.clone(),
         last_name: link.last_name.clone(),
         dob: link.dob.clone(),
-        relationship: relationship(&link.relationship),
+        relationship: link.relationship,
         practice_slug: link.practice_slug.clone(),
         practice_name: link.practice_name.clone(),
         practice_phone: link.practice_phone.clone(),

@@ -2,14 +2,14 @@
 //! Every read is audited once per request (not per item); every profile change with the names of
 //! the fields that changed.
 
-use wire::api::Language;
+use wire::api::{Language, LinkStatus};
 use wire::records::{
     Address, Appointment, AppointmentStatus, Document, Form, FormStatus, OverviewEntry, Profile,
     ProfileUpdate, ProfileUpdated, TreatmentPlan,
 };
 
 use super::verify::today_at;
-use super::{audit_read, relationship, verified_in_session, PatientAccess};
+use super::{audit_read, verified_in_session, PatientAccess};
 use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
@@ -26,7 +26,7 @@ fn appointment(row: &AppointmentRow, now: i64, tz: &str) -> Appointment {
         duration_minutes: row.duration_minutes.clamp(0, u32::MAX as i64) as u32,
         location: row.location.clone(),
         with_whom: row.with_whom.clone(),
-        status: AppointmentStatus::from_code(&row.status),
+        status: row.status,
         upcoming: ends_at(row) > now,
         practice_time_zone: tz.to_owned(),
     }
@@ -108,7 +108,7 @@ pub async fn forms(
     let mut rows = state.store.forms(&link.patient_id).await?;
     audit_read(state, &access.account_id, link, "forms.view", client_addr).await?;
     rows.sort_by(|a, b| {
-        let done = |s: &str| s == "completed";
+        let done = |s: &FormStatus| *s == FormStatus::Completed;
         done(&a.status)
             .cmp(&done(&b.status))
             .then_with(|| {
@@ -125,7 +125,7 @@ pub async fn forms(
         .map(|r| Form {
             id: r.id,
             title: r.title,
-            status: FormStatus::from_code(&r.status),
+            status: r.status,
             due_date: r.due_date,
             updated_at: rfc3339(r.updated_at),
             practice_time_zone: link.practice_time_zone.clone(),
@@ -419,7 +419,7 @@ pub async fn overview(
     for link in links {
         let locked = link.locked_for(now).is_some();
         let verified = !locked
-            && link.status == "active"
+            && link.status == LinkStatus::Active
             && verified_in_session(state, signed_in, &link.link_id, now).await?;
         let unread = unread_by_patient
             .get(&link.patient_id)
@@ -451,7 +451,7 @@ pub async fn overview(
             practice_slug: link.practice_slug.clone(),
             practice_name: link.practice_name.clone(),
             practice_time_zone: link.practice_time_zone.clone(),
-            relationship: relationship(&link.relationship),
+            relationship: link.relationship,
             verified,
             locked,
             unread_count: unread.max(0) as u64,

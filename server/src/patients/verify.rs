@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use chrono::{Months, NaiveDate};
+use wire::api::{LinkStatus, Relationship};
 use wire::patients::{GuardianDetails, TypedDate, VerifyDobRequest, VerifyDobResponse};
 use wire::DateOfBirth;
 
@@ -90,7 +91,7 @@ pub async fn verify_dob(
     }
     let today = today_at(&link.practice_time_zone, now);
     let dob = typed(&request.dob, today, "dob")?;
-    let activation = link.status == "pending_activation";
+    let activation = link.status == LinkStatus::PendingActivation;
     let guardian = if activation {
         Some(check_guardian(request.guardian.as_ref(), today)?)
     } else {
@@ -107,7 +108,7 @@ pub async fn verify_dob(
     // Read before the transaction: while it holds the row (or database) write lock it must not
     // wait for a second connection that the requests queued behind it may all be holding.
     let (expires_at, device_id) =
-        verification_lifetime(state, signed_in, &link.relationship, now).await?;
+        verification_lifetime(state, signed_in, link.relationship, now).await?;
     let device_id = device_id.as_deref();
     let mut tx = state.store.begin().await?;
 
@@ -154,7 +155,7 @@ pub async fn verify_dob(
                 .await?;
                 let note = format!(
                     "Date-of-birth verification locked for 60 minutes after {DOB_ATTEMPTS} wrong dates of birth from the patient's {} ({}). They were asked to call the practice.",
-                    link.relationship,
+                    link.relationship.as_str(),
                     masked(&signed_in.session.phone)
                 );
                 conversations::insert_staff_note(&mut tx, &conversation, &note, now).await?;
@@ -201,7 +202,7 @@ pub async fn verify_dob(
 pub(crate) async fn verification_lifetime(
     state: &AppState,
     signed_in: &SignedIn,
-    relationship: &str,
+    relationship: Relationship,
     now: i64,
 ) -> AppResult<(i64, Option<String>)> {
     let mut expires_at = signed_in.session.created_at + SESSION_ABSOLUTE_MS;
@@ -212,7 +213,7 @@ pub(crate) async fn verification_lifetime(
             device_id = Some(device.to_owned());
         }
     }
-    if relationship == "guardian" {
+    if relationship == Relationship::Guardian {
         expires_at = expires_at.min(now + GUARDIAN_VERIFICATION_MS);
     }
     Ok((expires_at, device_id))

@@ -52,7 +52,7 @@ pub async fn lockouts(
         .map(|row| DobLockout {
             patient_id: row.patient_id,
             patient_name: format!("{} {}", row.first_name, row.last_name),
-            relationship: crate::patients::relationship(&row.relationship),
+            relationship: row.relationship,
             phone: crate::auth::masked(&row.phone),
             locked_at: row.locked_at.map(rfc3339),
             locked_until: rfc3339(row.locked_until),

@@ -4,13 +4,12 @@
 
 use super::{validate, Caller};
 use crate::error::{AppError, AppResult};
-use crate::patients::messages::{sender, status};
 use crate::store::conversations::{self, InboxRow, NewMessage, ThreadMessageRow};
 use crate::store::practices::PracticeRow;
 use crate::store::{rfc3339, Store};
 use wire::messages::{
     AssignRequest, ConversationStatus, ConversationSummary, PossibleDuplicate, PracticeMessage,
-    PracticeThread, ReplyRequest,
+    PracticeThread, ReplyRequest, SenderKind,
 };
 
 /// Conversations per page of the inbox.
@@ -21,7 +20,7 @@ pub fn summary(row: InboxRow) -> ConversationSummary {
         patient_name: format!("{} {}", row.first_name, row.last_name),
         id: row.id,
         patient_id: row.patient_id,
-        status: status(&row.status),
+        status: row.status,
         assigned_to: row.assigned_to,
         unread_count: row.unread_count.max(0) as u64,
         last_message_at: row.last_message_at.map(rfc3339),
@@ -68,7 +67,7 @@ fn practice_message(row: ThreadMessageRow) -> PracticeMessage {
     PracticeMessage {
         id: row.id,
         seq: row.seq.max(0) as u64,
-        sender: sender(&row.sender_kind),
+        sender: row.sender_kind,
         author,
         account_id: row.sender_account_id,
         visible_to_patient: row.visible_to_patient != 0,
@@ -187,7 +186,7 @@ pub async fn reply(
         &mut tx,
         &NewMessage {
             conversation_id: &c.id,
-            sender_kind: "practice",
+            sender_kind: SenderKind::Practice,
             sender_account_id: None,
             visible_to_patient: true,
             body: &body,

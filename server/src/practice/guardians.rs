@@ -12,17 +12,8 @@ use wire::PhoneNumber;
 pub fn to_wire(row: ContactLinkRow) -> ContactLink {
     ContactLink {
         phone: PhoneNumber::parse(&row.phone).expect("stored phones are valid"),
-        relationship: match row.relationship.as_str() {
-            "self" => Relationship::Self_,
-            "guardian" => Relationship::Guardian,
-            _ => Relationship::Linked,
-        },
-        status: match row.status.as_str() {
-            "pending_activation" => LinkStatus::PendingActivation,
-            "active" => LinkStatus::Active,
-            "locked" => LinkStatus::Locked,
-            _ => LinkStatus::Revoked,
-        },
+        relationship: row.relationship,
+        status: row.status,
         dob_verified_at: row.dob_verified_at.map(rfc3339),
         id: row.id,
         patient_id: row.patient_id,
@@ -37,33 +28,36 @@ pub async fn add(
     slug: &str,
     patient_id: &str,
     input: &GuardianInput,
+    now: i64,
 ) -> AppResult<(ContactLink, bool)> {
     let (practice, _) = caller.patient(store, slug, patient_id).await?;
     let mut tx = store.begin().await?;
-    let account = accounts::account_for_phone(&mut tx, input.phone.e164()).await?;
+    let account = accounts::account_for_phone(&mut tx, input.phone.e164(), now).await?;
     let (link, created) = match accounts::link_for(&mut tx, &account, patient_id).await? {
         None => (
             accounts::insert_link(
                 &mut tx,
                 &account,
                 patient_id,
-                "guardian",
-                "pending_activation",
+                Relationship::Guardian,
+                LinkStatus::PendingActivation,
+                now,
             )
             .await?,
             true,
         ),
-        Some(link) if link.relationship != "guardian" => {
+        Some(link) if link.relationship != Relationship::Guardian => {
             return Err(AppError::Conflict {
                 code: "already_linked",
                 message: format!(
                     "this phone number already acts for the patient as {}",
-                    link.relationship
+                    link.relationship.as_str()
                 ),
             })
         }
-        Some(link) if link.status == "revoked" => {
-            accounts::set_link_status(&mut tx, &link.id, "pending_activation").await?;
+        Some(link) if link.status == LinkStatus::Revoked => {
+            accounts::set_link_status(&mut tx, &link.id, LinkStatus::PendingActivation, now)
+                .await?;
             (
                 accounts::link_for(&mut tx, &account, patient_id)
                     .await?
@@ -74,7 +68,7 @@ pub async fn add(
         Some(link) => (link, false),
     };
     if created {
-        audit::record(
+        audit::record_at(
             &mut tx,
             &AuditEvent {
                 actor: &caller.actor,
@@ -83,6 +77,7 @@ pub async fn add(
                 action: "practice.guardian.add",
                 client_addr: caller.client_addr.as_deref(),
             },
+            now,
         )
         .await?;
     }

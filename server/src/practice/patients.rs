@@ -2,7 +2,7 @@ use super::{validate, Caller};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::patients::{self as rows, PatientFields, PatientRow};
-use crate::store::{accounts, Store};
+use crate::store::{accounts, practices::PracticeRow, Store};
 use wire::api::{Language, Patient, PatientInput};
 use wire::{DateOfBirth, PhoneNumber};
 
@@ -73,18 +73,19 @@ pub async fn create(
     caller: &Caller,
     slug: &str,
     input: &PatientInput,
+    now: i64,
 ) -> AppResult<(Patient, bool)> {
     let practice = caller.practice(store, slug).await?;
     let checked = check(input, &practice.time_zone)?;
     if let Some(patient) =
-        update_by_external_id(store, caller, &practice.id, slug, &checked, input).await?
+        update_by_external_id(store, caller, &practice, &checked, input, now).await?
     {
         return Ok((patient, false));
     }
-    match write(store, caller, &practice.id, slug, None, &checked, input).await {
+    match write(store, caller, &practice, None, &checked, input, now).await {
         // Two requests raced to create the same external id: the loser updates the winner's row.
         Err(AppError::Store(e)) if e.is_unique_violation() => {
-            match update_by_external_id(store, caller, &practice.id, slug, &checked, input).await? {
+            match update_by_external_id(store, caller, &practice, &checked, input, now).await? {
                 Some(patient) => Ok((patient, false)),
                 None => Err(AppError::Store(e)),
             }
@@ -97,25 +98,25 @@ pub async fn create(
 async fn update_by_external_id(
     store: &Store,
     caller: &Caller,
-    practice_id: &str,
-    slug: &str,
+    practice: &PracticeRow,
     checked: &Checked,
     input: &PatientInput,
+    now: i64,
 ) -> AppResult<Option<Patient>> {
     let Some(ext) = checked.external_id.as_deref() else {
         return Ok(None);
     };
-    let Some(existing) = store.patient_by_external_id(practice_id, ext).await? else {
+    let Some(existing) = store.patient_by_external_id(&practice.id, ext).await? else {
         return Ok(None);
     };
     write(
         store,
         caller,
-        practice_id,
-        slug,
+        practice,
         Some(&existing.id),
         checked,
         input,
+        now,
     )
     .await
     .map(Some)
@@ -127,17 +128,18 @@ pub async fn update(
     slug: &str,
     patient_id: &str,
     input: &PatientInput,
+    now: i64,
 ) -> AppResult<Patient> {
     let (practice, _) = caller.patient(store, slug, patient_id).await?;
     let checked = check(input, &practice.time_zone)?;
     write(
         store,
         caller,
-        &practice.id,
-        slug,
+        &practice,
         Some(patient_id),
         &checked,
         input,
+        now,
     )
     .await
     .map_err(|e| match e {
@@ -152,38 +154,39 @@ pub async fn update(
 async fn write(
     store: &Store,
     caller: &Caller,
-    practice_id: &str,
-    slug: &str,
+    practice: &PracticeRow,
     existing: Option<&str>,
     checked: &Checked,
     input: &PatientInput,
+    now: i64,
 ) -> AppResult<Patient> {
     let fields = fields(checked, input);
     let mut tx = store.begin().await?;
     let (row, action) = match existing {
         Some(id) => (
-            rows::update_patient(&mut tx, id, &fields).await?,
+            rows::update_patient(&mut tx, id, &fields, now).await?,
             "practice.patient.update",
         ),
         None => (
-            rows::insert_patient(&mut tx, practice_id, &fields).await?,
+            rows::insert_patient(&mut tx, &practice.id, &fields, now).await?,
             "practice.patient.create",
         ),
     };
-    accounts::set_self_phone(&mut tx, &row.id, fields.mobile_phone).await?;
-    audit::record(
+    accounts::set_self_phone(&mut tx, &row.id, fields.mobile_phone, now).await?;
+    audit::record_at(
         &mut tx,
         &AuditEvent {
             actor: &caller.actor,
-            practice_id: Some(practice_id),
+            practice_id: Some(&practice.id),
             patient_id: Some(&row.id),
             action,
             client_addr: caller.client_addr.as_deref(),
         },
+        now,
     )
     .await?;
     tx.commit().await?;
-    Ok(to_wire(row, slug))
+    Ok(to_wire(row, &practice.slug))
 }
 
 pub async fn get(

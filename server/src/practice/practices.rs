@@ -22,6 +22,7 @@ pub async fn upsert(
     store: &Store,
     caller: &Caller,
     input: &PracticeInput,
+    now: i64,
 ) -> AppResult<(Practice, bool)> {
     let slug = validate::slug(&input.slug)?;
     let name = validate::name(&input.name, "name")?;
@@ -43,13 +44,16 @@ pub async fn upsert(
         _ => {}
     }
     let (row, created) = store
-        .upsert_practice(&NewPractice {
-            slug: &slug,
-            name: &name,
-            phone: input.phone.e164(),
-            time_zone: &time_zone,
-            asks_dependent_sex: input.asks_dependent_sex,
-        })
+        .upsert_practice(
+            &NewPractice {
+                slug: &slug,
+                name: &name,
+                phone: input.phone.e164(),
+                time_zone: &time_zone,
+                asks_dependent_sex: input.asks_dependent_sex,
+            },
+            now,
+        )
         .await?;
     Ok((to_wire(row), created))
 }

@@ -90,7 +90,7 @@ pub async fn publish_appointment(
             duration_minutes: i64::from(input.duration_minutes),
             location: &location,
             with_whom: &with_whom,
-            status: input.status.code(),
+            status: input.status,
             now: state.clock.now_ms(),
         })
         .await?;
@@ -156,7 +156,7 @@ pub async fn publish_form(
             patient_id,
             external_id.as_deref(),
             &title,
-            input.status.code(),
+            input.status,
             due.as_deref(),
             state.clock.now_ms(),
         )

@@ -1,7 +1,8 @@
 //! Accounts (whoever signs in with a phone number) and contact links (account ↔ patient).
 
-use super::{new_id, now_ms, Result};
+use super::{new_id, Result};
 use sqlx::{Any, Transaction};
+use wire::api::{LinkStatus, Relationship};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ContactLinkRow {
@@ -9,8 +10,10 @@ pub struct ContactLinkRow {
     pub account_id: String,
     pub patient_id: String,
     pub phone: String,
-    pub relationship: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub relationship: Relationship,
+    #[sqlx(try_from = "String")]
+    pub status: LinkStatus,
     pub dob_verified_at: Option<i64>,
 }
 
@@ -19,11 +22,15 @@ const LINK_COLUMNS: &str =
 
 /// The account for a phone number, created when the number is new. Safe under concurrency:
 /// two requests for the same new number end with one account.
-pub async fn account_for_phone(tx: &mut Transaction<'_, Any>, phone: &str) -> Result<String> {
+pub async fn account_for_phone(
+    tx: &mut Transaction<'_, Any>,
+    phone: &str,
+    now: i64,
+) -> Result<String> {
     sqlx::query("INSERT INTO accounts (id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING")
         .bind(new_id())
         .bind(phone)
-        .bind(now_ms())
+        .bind(now)
         .execute(&mut **tx)
         .await?;
     let (id,): (String,) = sqlx::query_as("SELECT id FROM accounts WHERE phone = $1")
@@ -52,10 +59,10 @@ pub async fn insert_link(
     tx: &mut Transaction<'_, Any>,
     account_id: &str,
     patient_id: &str,
-    relationship: &str,
-    status: &str,
+    relationship: Relationship,
+    status: LinkStatus,
+    now: i64,
 ) -> Result<ContactLinkRow> {
-    let now = now_ms();
     let id = new_id();
     sqlx::query(
         "INSERT INTO contact_links (id, account_id, patient_id, relationship, status, created_at, updated_at)
@@ -64,8 +71,8 @@ pub async fn insert_link(
     .bind(&id)
     .bind(account_id)
     .bind(patient_id)
-    .bind(relationship)
-    .bind(status)
+    .bind(relationship.as_str())
+    .bind(status.as_str())
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -77,16 +84,17 @@ pub async fn insert_link(
 pub async fn set_link_status(
     tx: &mut Transaction<'_, Any>,
     link_id: &str,
-    status: &str,
+    status: LinkStatus,
+    now: i64,
 ) -> Result<()> {
     sqlx::query("UPDATE contact_links SET status = $2, updated_at = $3 WHERE id = $1")
         .bind(link_id)
-        .bind(status)
-        .bind(now_ms())
+        .bind(status.as_str())
+        .bind(now)
         .execute(&mut **tx)
         .await?;
     // A revoked link, or one that must be activated again, keeps no verification.
-    if status == "revoked" || status == "pending_activation" {
+    if matches!(status, LinkStatus::Revoked | LinkStatus::PendingActivation) {
         sqlx::query("DELETE FROM dob_verifications WHERE link_id = $1")
             .bind(link_id)
             .execute(&mut **tx)
@@ -100,8 +108,9 @@ pub async fn set_link_status(
 pub async fn relink(
     tx: &mut Transaction<'_, Any>,
     link_id: &str,
-    relationship: &str,
-    status: &str,
+    relationship: Relationship,
+    status: LinkStatus,
+    now: i64,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE contact_links SET relationship = $2, status = $3, dob_verified_at = NULL,
@@ -110,9 +119,9 @@ pub async fn relink(
          WHERE id = $1",
     )
     .bind(link_id)
-    .bind(relationship)
-    .bind(status)
-    .bind(now_ms())
+    .bind(relationship.as_str())
+    .bind(status.as_str())
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM dob_verifications WHERE link_id = $1")
@@ -128,6 +137,7 @@ pub async fn set_self_phone(
     tx: &mut Transaction<'_, Any>,
     patient_id: &str,
     phone: Option<&str>,
+    now: i64,
 ) -> Result<()> {
     let current: Vec<ContactLinkRow> = sqlx::query_as(&format!(
         "SELECT {LINK_COLUMNS} FROM contact_links l JOIN accounts a ON a.id = l.account_id
@@ -138,17 +148,27 @@ pub async fn set_self_phone(
     .await?;
     for link in &current {
         if Some(link.phone.as_str()) != phone {
-            set_link_status(tx, &link.id, "revoked").await?;
+            set_link_status(tx, &link.id, LinkStatus::Revoked, now).await?;
         }
     }
     let Some(phone) = phone else { return Ok(()) };
-    let account = account_for_phone(tx, phone).await?;
+    let account = account_for_phone(tx, phone, now).await?;
     match link_for(tx, &account, patient_id).await? {
         None => {
-            insert_link(tx, &account, patient_id, "self", "active").await?;
+            insert_link(
+                tx,
+                &account,
+                patient_id,
+                Relationship::Self_,
+                LinkStatus::Active,
+                now,
+            )
+            .await?;
         }
-        Some(link) if link.relationship == "self" && link.status == "revoked" => {
-            set_link_status(tx, &link.id, "active").await?;
+        Some(link)
+            if link.relationship == Relationship::Self_ && link.status == LinkStatus::Revoked =>
+        {
+            set_link_status(tx, &link.id, LinkStatus::Active, now).await?;
         }
         // Already `self`, or already acting for the patient in another role: keep it as it is.
         Some(_) => {}

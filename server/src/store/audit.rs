@@ -1,7 +1,7 @@
 //! The append-only audit log (SPEC 3.9). Rows are written in the same transaction as the change
 //! they record; the database refuses updates and deletes (see the migrations' triggers).
 
-use super::{now_ms, Result, Store};
+use super::{Result, Store};
 use sqlx::{Any, Transaction};
 
 /// Who did it.
@@ -43,10 +43,6 @@ pub struct AuditRow {
     pub action: String,
     pub client_addr: Option<String>,
     pub detail: Option<String>,
-}
-
-pub async fn record(tx: &mut Transaction<'_, Any>, e: &AuditEvent<'_>) -> Result<()> {
-    record_at(tx, e, now_ms()).await
 }
 
 /// Records the event at `at` (the server clock's time: the patient side passes `AppState.clock`).

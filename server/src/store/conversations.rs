@@ -8,6 +8,7 @@
 
 use super::{new_id, Result, Store};
 use sqlx::{Any, Transaction};
+use wire::messages::{ConversationStatus, SenderKind};
 
 /// The patient's conversation with the practice, created (`unassigned`) when missing. Looked up
 /// first: it exists for all but a patient's first message, and every statement a write
@@ -44,7 +45,7 @@ pub async fn conversation_for(
 pub struct NewMessage<'a> {
     pub conversation_id: &'a str,
     /// `patient`, `practice` or `system`.
-    pub sender_kind: &'a str,
+    pub sender_kind: SenderKind,
     pub sender_account_id: Option<&'a str>,
     pub visible_to_patient: bool,
     pub body: &'a str,
@@ -62,7 +63,8 @@ pub struct MessageRow {
     pub id: String,
     pub conversation_id: String,
     pub seq: i64,
-    pub sender_kind: String,
+    #[sqlx(try_from = "String")]
+    pub sender_kind: SenderKind,
     pub sender_account_id: Option<String>,
     pub visible_to_patient: i64,
     pub body: String,
@@ -92,7 +94,7 @@ pub async fn insert_message(
     )
     .bind(m.conversation_id)
     .bind(now)
-    .bind(i64::from(m.sender_kind == "patient"))
+    .bind(i64::from(m.sender_kind == SenderKind::Patient))
     .fetch_one(&mut **tx)
     .await?;
     let id = new_id();
@@ -104,7 +106,7 @@ pub async fn insert_message(
     .bind(&id)
     .bind(m.conversation_id)
     .bind(seq)
-    .bind(m.sender_kind)
+    .bind(m.sender_kind.as_str())
     .bind(m.sender_account_id)
     .bind(i64::from(m.visible_to_patient))
     .bind(m.body)
@@ -118,7 +120,7 @@ pub async fn insert_message(
         id,
         conversation_id: m.conversation_id.to_owned(),
         seq,
-        sender_kind: m.sender_kind.to_owned(),
+        sender_kind: m.sender_kind,
         sender_account_id: m.sender_account_id.map(str::to_owned),
         visible_to_patient: i64::from(m.visible_to_patient),
         body: m.body.to_owned(),
@@ -141,7 +143,7 @@ pub async fn insert_staff_note(
         tx,
         &NewMessage {
             conversation_id,
-            sender_kind: "system",
+            sender_kind: SenderKind::System,
             sender_account_id: None,
             visible_to_patient: false,
             body,
@@ -294,7 +296,8 @@ pub struct ConversationRow {
     pub id: String,
     pub practice_id: String,
     pub patient_id: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ConversationStatus,
     pub assigned_to: Option<String>,
     pub version: i64,
     pub last_seq: i64,
@@ -311,7 +314,8 @@ pub struct InboxRow {
     pub patient_id: String,
     pub first_name: String,
     pub last_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ConversationStatus,
     pub assigned_to: Option<String>,
     pub version: i64,
     pub unread_count: i64,
@@ -332,7 +336,8 @@ const INBOX: &str = "SELECT c.id, c.patient_id, p.first_name, p.last_name, c.sta
 pub struct ThreadMessageRow {
     pub id: String,
     pub seq: i64,
-    pub sender_kind: String,
+    #[sqlx(try_from = "String")]
+    pub sender_kind: SenderKind,
     pub sender_account_id: Option<String>,
     pub visible_to_patient: i64,
     pub body: String,

@@ -7,14 +7,17 @@
 
 use super::{new_id, Result, Store};
 use sqlx::{Any, Transaction};
+use wire::api::{LinkStatus, Relationship};
 
 /// A link of the signed-in account, with its patient and the patient's practice.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkContext {
     pub link_id: String,
     pub account_id: String,
-    pub relationship: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub relationship: Relationship,
+    #[sqlx(try_from = "String")]
+    pub status: LinkStatus,
     pub locked_at: Option<i64>,
     pub locked_until: Option<i64>,
     pub patient_id: String,
@@ -161,7 +164,8 @@ pub struct LockoutRow {
     pub patient_id: String,
     pub first_name: String,
     pub last_name: String,
-    pub relationship: String,
+    #[sqlx(try_from = "String")]
+    pub relationship: Relationship,
     pub phone: String,
     pub locked_at: Option<i64>,
     pub locked_until: i64,

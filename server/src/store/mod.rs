@@ -225,11 +225,6 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Current time as Unix milliseconds, the form every timestamp is stored in.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 pub fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()

@@ -1,6 +1,6 @@
 //! The development outbox: every text and e-mail, newest first (SPEC 5.1).
 
-use super::{now_ms, Result, Store};
+use super::{Result, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxRow {
@@ -18,13 +18,14 @@ impl Store {
         to: &str,
         subject: Option<&str>,
         body: &str,
+        now: i64,
     ) -> Result<()> {
         sqlx::query("INSERT INTO outbox (channel, to_address, subject, body, sent_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(channel)
             .bind(to)
             .bind(subject)
             .bind(body)
-            .bind(now_ms())
+            .bind(now)
             .execute(self.writer())
             .await?;
         Ok(())

@@ -1,4 +1,4 @@
-use super::{new_id, now_ms, Result, Store};
+use super::{new_id, Result, Store};
 use sqlx::{Any, Transaction};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -84,8 +84,8 @@ pub async fn insert_patient(
     tx: &mut Transaction<'_, Any>,
     practice_id: &str,
     f: &PatientFields<'_>,
+    now: i64,
 ) -> Result<PatientRow> {
-    let now = now_ms();
     Ok(sqlx::query_as(&format!(
         "INSERT INTO patients (id, practice_id, first_name, last_name, dob, mobile_phone, email,
              preferred_language, external_id, created_at, updated_at)
@@ -110,6 +110,7 @@ pub async fn update_patient(
     tx: &mut Transaction<'_, Any>,
     patient_id: &str,
     f: &PatientFields<'_>,
+    now: i64,
 ) -> Result<PatientRow> {
     Ok(sqlx::query_as(&format!(
         "UPDATE patients SET first_name = $2, last_name = $3, dob = $4, mobile_phone = $5, email = $6,
@@ -125,7 +126,7 @@ pub async fn update_patient(
     .bind(f.email)
     .bind(f.preferred_language)
     .bind(f.external_id)
-    .bind(now_ms())
+    .bind(now)
     .fetch_one(&mut **tx)
     .await?)
 }

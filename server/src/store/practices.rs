@@ -1,4 +1,4 @@
-use super::{new_id, now_ms, Result, Store};
+use super::{new_id, Result, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PracticeRow {
@@ -23,8 +23,11 @@ const COLUMNS: &str = "id, slug, name, phone, time_zone, asks_dependent_sex";
 
 impl Store {
     /// Creates the practice, or updates the one with the same slug. Returns it and whether it is new.
-    pub async fn upsert_practice(&self, p: &NewPractice<'_>) -> Result<(PracticeRow, bool)> {
-        let now = now_ms();
+    pub async fn upsert_practice(
+        &self,
+        p: &NewPractice<'_>,
+        now: i64,
+    ) -> Result<(PracticeRow, bool)> {
         let id = new_id();
         let row: (String, i64) = sqlx::query_as(
             "INSERT INTO practices (id, slug, name, phone, time_zone, created_at, updated_at, asks_dependent_sex)

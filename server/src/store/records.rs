@@ -3,6 +3,7 @@
 //! publishing idempotent: the same item again updates it.
 
 use super::{new_id, Result, Store};
+use wire::records::{AppointmentStatus, FormStatus};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AppointmentRow {
@@ -11,7 +12,8 @@ pub struct AppointmentRow {
     pub duration_minutes: i64,
     pub location: String,
     pub with_whom: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AppointmentStatus,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -26,7 +28,8 @@ pub struct PlanRow {
 pub struct FormRow {
     pub id: String,
     pub title: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: FormStatus,
     pub due_date: Option<String>,
     pub updated_at: i64,
 }
@@ -50,7 +53,7 @@ pub struct NewAppointment<'a> {
     pub duration_minutes: i64,
     pub location: &'a str,
     pub with_whom: &'a str,
-    pub status: &'a str,
+    pub status: AppointmentStatus,
     pub now: i64,
 }
 
@@ -87,7 +90,7 @@ impl Store {
         .bind(a.duration_minutes)
         .bind(a.location)
         .bind(a.with_whom)
-        .bind(a.status)
+        .bind(a.status.as_str())
         .bind(a.now)
         .fetch_one(self.writer())
         .await?;
@@ -130,7 +133,7 @@ impl Store {
         patient_id: &str,
         external_id: Option<&str>,
         title: &str,
-        status: &str,
+        status: FormStatus,
         due_date: Option<&str>,
         now: i64,
     ) -> Result<String> {
@@ -146,7 +149,7 @@ impl Store {
         .bind(patient_id)
         .bind(external_id)
         .bind(title)
-        .bind(status)
+        .bind(status.as_str())
         .bind(due_date)
         .bind(now)
         .fetch_one(self.writer())

@@ -1,6 +1,6 @@
 //! Practice API tokens: shown once when created, stored as a SHA-256 digest.
 
-use super::{new_id, now_ms, Result, Store};
+use super::{new_id, Result, Store};
 use crate::secrets::{random_token, sha256_hex};
 
 /// Who a valid token speaks for.
@@ -20,6 +20,7 @@ impl Store {
         &self,
         label: &str,
         practice_id: Option<&str>,
+        now: i64,
     ) -> Result<(String, TokenRow)> {
         let secret = format!("{TOKEN_PREFIX}{}", random_token(32));
         let id = new_id();
@@ -30,7 +31,7 @@ impl Store {
         .bind(sha256_hex(&secret))
         .bind(label)
         .bind(practice_id)
-        .bind(now_ms())
+        .bind(now)
         .execute(self.writer())
         .await?;
         Ok((
@@ -52,12 +53,12 @@ impl Store {
         .await?)
     }
 
-    pub async fn revoke_token(&self, id: &str) -> Result<bool> {
+    pub async fn revoke_token(&self, id: &str, now: i64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE practice_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
         )
         .bind(id)
-        .bind(now_ms())
+        .bind(now)
         .execute(self.writer())
         .await?;
         Ok(super::affected(done) == 1)

@@ -14,7 +14,10 @@ async fn generated_people_sign_in_and_read_their_threads(db: Db) {
         guardians: 10,
         messages: 250,
     };
-    let made = generate(&app.store, size).await.unwrap().unwrap();
+    let made = generate(&app.store, size, app.clock.now_ms())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (made.patients, made.guardians, made.messages),
         (60, 10, 250)
@@ -52,7 +55,10 @@ async fn generated_people_sign_in_and_read_their_threads(db: Db) {
         .unwrap();
     assert_eq!(count, 250);
     assert!(
-        generate(&app.store, size).await.unwrap().is_none(),
+        generate(&app.store, size, app.clock.now_ms())
+            .await
+            .unwrap()
+            .is_none(),
         "a second run is refused"
     );
 }

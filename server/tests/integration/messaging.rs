@@ -889,7 +889,7 @@ async fn a_long_thread_comes_in_pages_of_two_hundred(db: Db) {
             &mut tx,
             &portal_server::store::conversations::NewMessage {
                 conversation_id: &c,
-                sender_kind: "practice",
+                sender_kind: wire::messages::SenderKind::Practice,
                 sender_account_id: None,
                 visible_to_patient: true,
                 body: &format!("message {i}"),

@@ -11,6 +11,7 @@ use portal_server::store::accounts;
 use serde_json::{json, Value};
 use std::time::Duration;
 use wire::api::{DobLockout, LinkStatus, Relationship};
+use wire::messages::SenderKind;
 use wire::patients::PatientSummary;
 
 const HOUR: u64 = 3600;
@@ -49,6 +50,7 @@ async fn family(app: &TestApp) -> Ids {
                 json!({"slug": slug, "name": name, "phone": phone, "time_zone": tz}),
             )
             .unwrap(),
+            app.clock.now_ms(),
         )
         .await
         .unwrap();
@@ -83,10 +85,19 @@ async fn family(app: &TestApp) -> Ids {
     guardian(app, "oak", &lily_moss, JAMES).await;
     guardian(app, "elm", &noah, JAMES).await;
     let mut tx = app.store.pool().begin().await.unwrap();
-    let account = accounts::account_for_phone(&mut tx, JAMES).await.unwrap();
-    accounts::insert_link(&mut tx, &account, &robert, "linked", "active")
+    let account = accounts::account_for_phone(&mut tx, JAMES, app.clock.now_ms())
         .await
         .unwrap();
+    accounts::insert_link(
+        &mut tx,
+        &account,
+        &robert,
+        Relationship::Linked,
+        LinkStatus::Active,
+        app.clock.now_ms(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     Ids {
         james,
@@ -330,7 +341,7 @@ async fn two_wrong_answers_lock_the_link_for_an_hour(db: Db) {
         .await
         .unwrap();
     assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].sender_kind, "system");
+    assert_eq!(messages[0].sender_kind, SenderKind::System);
     assert_eq!(messages[0].visible_to_patient, 0);
     assert!(
         messages[0].body.contains("•••• 0102"),
@@ -544,7 +555,7 @@ async fn guardian_activation_saves_the_guardian_and_activates(db: Db) {
         (Some("James"), Some("Carter"), Some("1982-11-05"))
     );
     let contacts = app.store.links_for_patient(&ids.lily).await.unwrap();
-    assert_eq!(contacts[0].status, "active");
+    assert_eq!(contacts[0].status, LinkStatus::Active);
     assert!(contacts[0].dob_verified_at.is_some());
     let body = ok(get(&app, &format!("/api/patients/{}", ids.lily), &james).await);
     assert_eq!(body["dob"], "2016-09-03");
@@ -665,6 +676,7 @@ async fn another_familys_patients_are_not_found(db: Db) {
             json!({"first_name": "James", "last_name": "Carter", "dob": "1982-11-05"}),
         )
         .unwrap(),
+        app.clock.now_ms(),
     )
     .await
     .unwrap();

@@ -70,8 +70,16 @@ async fn requires_a_valid_token(db: Db) {
         get(&app, &admin, "/api/practice/practices").await.status(),
         200
     );
-    let (secret, row) = app.store.create_token("to revoke", None).await.unwrap();
-    assert!(app.store.revoke_token(&row.id).await.unwrap());
+    let (secret, row) = app
+        .store
+        .create_token("to revoke", None, app.clock.now_ms())
+        .await
+        .unwrap();
+    assert!(app
+        .store
+        .revoke_token(&row.id, app.clock.now_ms())
+        .await
+        .unwrap());
     assert_eq!(
         get(&app, &secret, "/api/practice/practices").await.status(),
         401

@@ -40,6 +40,7 @@ async fn known_patient(app: &TestApp) {
             "slug": "oak", "name": "Oak Pediatrics", "phone": "+19725550100", "time_zone": "America/Chicago"
         }))
         .unwrap(),
+        app.clock.now_ms(),
     )
     .await
     .unwrap();
@@ -51,6 +52,7 @@ async fn known_patient(app: &TestApp) {
             "first_name": "Ana", "last_name": "Diaz", "dob": "1990-04-02", "mobile_phone": ANA
         }))
         .unwrap(),
+        app.clock.now_ms(),
     )
     .await
     .unwrap();

@@ -200,7 +200,7 @@ async fn security_headers_everywhere(db: Db) {
 
 async fn dev_outbox_lists_newest_first_as_html_and_json(db: Db) {
     let app = spawn(db).await;
-    let notifier = portal_server::notify::Notifier::outbox(app.store.clone());
+    let notifier = portal_server::notify::Notifier::outbox(app.store.clone(), app.clock.clone());
     notifier
         .send(&Message::Sms {
             to: "+19725550101".into(),

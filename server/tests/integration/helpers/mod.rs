@@ -218,7 +218,7 @@ impl TestApp {
             None => None,
         };
         self.store
-            .create_token("test", practice_id.as_deref())
+            .create_token("test", practice_id.as_deref(), self.clock.now_ms())
             .await
             .unwrap()
             .0

@@ -6,6 +6,7 @@ use portal_server::practice::{self, Caller};
 use portal_server::store::accounts;
 use serde_json::{json, Value};
 use std::time::Duration;
+use wire::api::{LinkStatus, Relationship};
 
 pub const JAMES: &str = "+19725550102";
 pub const MARIA: &str = "+19725550101";
@@ -29,6 +30,7 @@ pub async fn patient(app: &TestApp, slug: &str, body: Value) -> String {
         &Caller::cli(),
         slug,
         &serde_json::from_value(body).unwrap(),
+        app.clock.now_ms(),
     )
     .await
     .unwrap()
@@ -43,6 +45,7 @@ pub async fn guardian(app: &TestApp, slug: &str, patient: &str, phone: &str) {
         slug,
         patient,
         &serde_json::from_value(json!({ "phone": phone })).unwrap(),
+        app.clock.now_ms(),
     )
     .await
     .unwrap();
@@ -71,6 +74,7 @@ pub async fn family(app: &TestApp) -> Family {
             &serde_json::from_value(json!({"slug": slug, "name": name, "phone": phone,
                 "time_zone": tz, "asks_dependent_sex": asks}))
             .unwrap(),
+            app.clock.now_ms(),
         )
         .await
         .unwrap();
@@ -98,10 +102,19 @@ pub async fn family(app: &TestApp) -> Family {
     guardian(app, "oak", &lily, GRACE).await;
     guardian(app, "elm", &noah, JAMES).await;
     let mut tx = app.store.pool().begin().await.unwrap();
-    let grace = accounts::account_for_phone(&mut tx, GRACE).await.unwrap();
-    accounts::insert_link(&mut tx, &grace, &robert, "linked", "active")
+    let grace = accounts::account_for_phone(&mut tx, GRACE, app.clock.now_ms())
         .await
         .unwrap();
+    accounts::insert_link(
+        &mut tx,
+        &grace,
+        &robert,
+        Relationship::Linked,
+        LinkStatus::Active,
+        app.clock.now_ms(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     Family {
         lily,

@@ -1,5 +1,5 @@
 // End-to-end: the pages after sign-in come in one WebAssembly module loaded on demand (issue 8,
-// docs/decisions.md "Pages loaded on demand"). The sign-in page never fetches it; the first page
+// docs/decisions/pages-on-demand.md). The sign-in page never fetches it; the first page
 // after sign-in fetches it once and every later page opens without another; opened directly at
 // such a page, boot.js preloads it and the loader takes that same response.
 import { after, before, describe, test } from 'node:test';

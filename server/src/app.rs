@@ -1,60 +1,17 @@
-//! Puts the server together: state, routes, headers, and the listening loop.
+//! Puts the server together: routes, headers, the listening loop and its housekeeping. The
+//! state every request gets is `crate::state::AppState`.
 
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::notify::{Notifier, NotifyError};
-use crate::store::{Store, StoreError};
+use crate::state::{AppState, StateError};
 use crate::web::{dev_outbox, security_headers, static_files::StaticFiles};
-
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub notifier: Notifier,
-    pub config: Arc<Config>,
-    /// The time for the sign-in rules: the system clock, or a manual one in tests.
-    pub clock: Clock,
-    /// The key of the sign-in codes' keyed hashes (`secret_key`, or the development key).
-    pub code_key: Arc<[u8]>,
-    /// Stored files (documents), under `storage_dir`.
-    pub storage: crate::storage::Storage,
-}
-
-impl AppState {
-    /// The state for `config`: texts through its `sms_provider`, codes hashed with its
-    /// `secret_key` or, when none is set (development), with a key generated once and kept in
-    /// the database so every instance shares it.
-    pub async fn new(store: Store, config: Config, clock: Clock) -> Result<AppState, ServeError> {
-        let notifier = Notifier::from_config(&config, store.clone(), clock.clone())
-            .map_err(ServeError::Sms)?;
-        let code_key: Arc<[u8]> = match &config.secret_key {
-            Some(key) => key.expose().as_bytes().into(),
-            None => store
-                .server_secret(crate::auth::codes::DEV_KEY_NAME, clock.now_ms())
-                .await
-                .map_err(ServeError::Store)?
-                .into_bytes()
-                .into(),
-        };
-        let storage = crate::storage::Storage::from_config(&config).map_err(ServeError::Storage)?;
-        Ok(AppState {
-            storage,
-            store,
-            notifier,
-            config: Arc::new(config),
-            clock,
-            code_key,
-        })
-    }
-}
 
 pub fn router(state: AppState) -> Router {
     let statics = StaticFiles::new(&state.config.static_dir);
@@ -87,12 +44,8 @@ pub enum ServeError {
     },
     #[error("the built portal is missing: {0} does not exist; build it with scripts/build-portal or set PORTAL_STATIC_DIR")]
     MissingPortal(String),
-    #[error("cannot set up texts or e-mails: {0}")]
-    Sms(NotifyError),
-    #[error("cannot use the file storage: {0}; check PORTAL_STORAGE_DIR (or the s3_* keys with storage = \"s3\")")]
-    Storage(crate::storage::StorageError),
     #[error(transparent)]
-    Store(StoreError),
+    State(#[from] StateError),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -14,6 +14,7 @@ pub mod patients;
 pub mod practice;
 pub mod secrets;
 pub mod seed;
+pub mod state;
 pub mod storage;
 pub mod store;
 pub mod web;

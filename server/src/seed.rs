@@ -312,7 +312,7 @@ pub fn demo_pdf(lines: &[&str]) -> Vec<u8> {
 /// Record items for the demo people (appointments upcoming and past, a treatment plan, forms and
 /// a PDF document). Safe to repeat: items carry external ids, and the document is added once.
 /// Appointment times move with the day the demo is seeded, so "upcoming" stays upcoming.
-pub async fn seed_records(state: &crate::app::AppState) -> AppResult<()> {
+pub async fn seed_records(state: &crate::state::AppState) -> AppResult<()> {
     use wire::records::{
         AppointmentInput, AppointmentStatus, FormInput, FormStatus, TreatmentPlanInput,
     };

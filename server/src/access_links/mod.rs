@@ -18,12 +18,12 @@ use std::net::IpAddr;
 use wire::access_links::{AccessLink, AccessLinkPreview, AccessLinkStatus, RedeemResponse};
 use wire::api::{ContactLink, Language, LinkStatus, Relationship};
 
-use crate::app::AppState;
 use crate::auth::{within_hourly_limit, SignedIn, HOUR_MS};
 use crate::error::{AppError, AppResult};
 use crate::notify::{Message, NotifyError};
 use crate::practice::Caller;
 use crate::secrets::hmac_sha256_hex;
+use crate::state::AppState;
 use crate::store::access_links::{self as links, AccessLinkRow, NewAccessLink};
 use crate::store::accounts;
 use crate::store::audit::{self, Actor, AuditEvent};

@@ -9,9 +9,9 @@ use wire::access_links::{AccessLinkPreview, CodePreviewRequest, RedeemRequest, R
 use wire::api::ApiError;
 
 use crate::access_links;
-use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppResult};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

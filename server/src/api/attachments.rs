@@ -13,11 +13,11 @@ use wire::attachments::Attachment;
 
 use super::addr;
 use super::records::download;
-use crate::app::AppState;
 use crate::auth::ClientAddr;
 use crate::error::{AppError, AppResult};
 use crate::patients::{attachments, PatientAccess};
 use crate::practice::Caller;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

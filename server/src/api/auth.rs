@@ -8,9 +8,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::ApiError;
 use wire::auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest};
 
-use crate::app::AppState;
 use crate::auth::{self, codes, ClientAddr, SessionPeek, SignedIn};
 use crate::error::{ApiJson, AppResult};
+use crate::state::AppState;
 use crate::store::sessions;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::{ApiError, Health};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(health))

@@ -15,10 +15,10 @@ use wire::messages::{AddDependentRequest, MarkReadRequest, Message, Thread};
 use wire::patients::PatientSummary;
 
 use super::{addr, created_or_ok};
-use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppResult};
 use crate::patients::{dependents, messages, PatientAccess, PatientPeek};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

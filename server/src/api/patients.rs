@@ -11,10 +11,10 @@ use wire::patients::{
 };
 
 use super::addr;
-use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppResult};
 use crate::patients::{self, PatientAccess};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -14,9 +14,9 @@ use wire::api::{
 };
 
 use super::created_or_ok;
-use crate::app::AppState;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::practice::{self, Caller};
+use crate::state::AppState;
 use crate::store::audit::Actor;
 use wire::messages::{
     AssignRequest, ConversationStatus, ConversationSummary, PossibleDuplicate, PracticeMessage,

@@ -17,11 +17,11 @@ use wire::records::{
 };
 
 use super::addr;
-use crate::app::AppState;
 use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::patients::{records, PatientAccess};
 use crate::practice::{self, Caller};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -13,9 +13,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::ApiError;
 use wire::PhoneNumber;
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::notify::twilio::signature_is_valid;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(inbound_sms))

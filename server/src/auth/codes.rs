@@ -265,8 +265,14 @@ pub async fn verify_code(
         }
         None
     };
-    let (session_id, token) =
-        sessions::insert_session(&mut tx, &account_id, device_id.as_deref(), now).await?;
+    let (session_id, token) = sessions::insert_session(
+        &mut tx,
+        &account_id,
+        device_id.as_deref(),
+        now,
+        super::SESSION_ABSOLUTE_MS,
+    )
+    .await?;
     tx.commit().await?;
     cookies.insert(0, session_cookie(&token));
 

@@ -14,8 +14,8 @@ use axum::http::{header, HeaderMap};
 use std::net::{IpAddr, SocketAddr};
 use wire::auth::{PracticeSummary, SessionInfo};
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::store::sessions::SessionRow;
 use crate::store::sign_in::{lock_window, Window};
 

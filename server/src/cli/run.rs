@@ -4,11 +4,12 @@ use super::{
     AccessLinkCommand, AttachmentsCommand, Cli, Command, ContactCommand, ConversationsCommand,
     GuardianCommand, InputError, PatientCommand, PracticeCommand, RecordCommand, TokenCommand,
 };
-use crate::app::{self, AppState, ServeError};
+use crate::app::{self, ServeError};
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError, EmailProvider, SmsProvider};
 use crate::error::AppError;
 use crate::practice::{self, Caller};
+use crate::state::AppState;
 use crate::store::{Store, StoreError};
 use crate::{api, generate, seed};
 
@@ -20,6 +21,8 @@ pub enum Failure {
     Store(#[from] StoreError),
     #[error(transparent)]
     Serve(#[from] ServeError),
+    #[error(transparent)]
+    State(#[from] crate::state::StateError),
     #[error(transparent)]
     Input(#[from] InputError),
     #[error("{0}")]

@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use wire::attachments::{Attachment, ACCEPTED_TYPES, MAX_FILE_BYTES, MAX_FILE_NAME_CHARS};
 
 use super::{audit_read, PatientAccess};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::storage::{Storage, StorageError};
 use crate::store::attachments::{AttachmentRow, NewUpload};
 use crate::store::Store;

@@ -7,10 +7,10 @@ use wire::messages::{AddDependentRequest, SenderKind};
 use wire::patients::PatientSummary;
 
 use super::verify::{today_at, typed, verification_lifetime};
-use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
 use crate::practice::validate;
+use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations::{self, NewMessage};
 use crate::store::patients::{self as store_patients, NewDependent};

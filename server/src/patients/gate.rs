@@ -5,9 +5,9 @@ use axum::http::request::Parts;
 use wire::api::LinkStatus;
 
 use super::{locked, verified_in_session, verify_first};
-use crate::app::AppState;
 use crate::auth::{SessionPeek, SignedIn};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::links::LinkContext;
 
 /// A request that may see the patient `{id}`:

@@ -6,8 +6,8 @@ use wire::attachments::{Attachment, SendWithAttachments, MAX_FILES_PER_MESSAGE};
 use wire::messages::{ConversationStatus, MarkReadRequest, Message, SenderKind, Thread};
 
 use super::{audit_read, PatientAccess};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations::{self, MessageRow, NewMessage, ThreadMessageRow};
 use crate::store::rfc3339;

@@ -16,9 +16,9 @@ use axum::http::StatusCode;
 use wire::api::{LinkStatus, Relationship};
 use wire::patients::{AccessEvent, PatientDetail, PatientSummary};
 
-use crate::app::AppState;
 use crate::auth::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::links::LinkContext;
 use crate::store::rfc3339;

@@ -10,9 +10,9 @@ use wire::records::{
 
 use super::verify::today_at;
 use super::{audit_read, verified_in_session, PatientAccess};
-use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::store::attachments::SentFileRow;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::patients::{update_profile, ProfileFields};

@@ -11,10 +11,10 @@ use super::{
     locked, DEVICE_VERIFICATION_MS, DOB_ATTEMPTS, DOB_LOCK_MS, GUARDIAN_MIN_AGE_YEARS,
     GUARDIAN_VERIFICATION_MS,
 };
-use crate::app::AppState;
 use crate::auth::{masked, SignedIn, SESSION_ABSOLUTE_MS};
 use crate::error::{AppError, AppResult};
 use crate::practice::validate;
+use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations;
 use crate::store::links::{self, LinkContext, WrongAnswer};

@@ -2,8 +2,8 @@
 //! the practice's token or the CLI; another practice's attachment is not found.
 
 use super::Caller;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::store::attachments::AttachmentRow;
 
 /// The attachment, audited as `practice.attachment.download`.

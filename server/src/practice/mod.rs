@@ -10,8 +10,8 @@ pub mod practices;
 pub mod records;
 pub(crate) mod validate;
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::store::audit::{self as audit_log, Actor, AuditEvent};
 use crate::store::patients::PatientRow;
 use crate::store::practices::PracticeRow;

@@ -2,8 +2,8 @@
 //! documents. Each publication is audited; the same `external_id` again updates the item.
 
 use super::Caller;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::storage::StorageError;
 use crate::store::records::{NewAppointment, NewDocument};
 use bytes::Bytes;

@@ -28,19 +28,21 @@ pub struct PracticeSummaryRow {
     pub can_add_dependents: i64,
 }
 
-/// Opens a session; returns its id and the cookie's token.
+/// Opens a session; returns its id and the cookie's token. `absolute_ms` is the sessions' longest
+/// life (the sign-in rules own it): older ones of the account are deleted on the way.
 pub async fn insert_session(
     tx: &mut Transaction<'_, Any>,
     account_id: &str,
     device_id: Option<&str>,
     now: i64,
+    absolute_ms: i64,
 ) -> Result<(String, String)> {
     // The account's sessions that ended a day ago or more are of no use any more.
     sqlx::query(
         "DELETE FROM sessions WHERE account_id = $1 AND (created_at < $2 OR revoked_at < $3)",
     )
     .bind(account_id)
-    .bind(now - crate::auth::SESSION_ABSOLUTE_MS - DAY_MS)
+    .bind(now - absolute_ms - DAY_MS)
     .bind(now - DAY_MS)
     .execute(&mut **tx)
     .await?;

@@ -7,8 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use wire::api::OutboxEntry;
 
-use crate::app::AppState;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::store::rfc3339;
 
 const SHOWN: i64 = 200;

@@ -6,9 +6,10 @@
 
 pub mod people;
 
-use portal_server::app::{self, AppState};
+use portal_server::app;
 use portal_server::clock::Clock;
 use portal_server::config::{Config, Mode, Secret, StorageKind};
+use portal_server::state::AppState;
 use portal_server::store::Store;
 use sqlx::{Connection, Executor};
 use tokio::sync::oneshot;

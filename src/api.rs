@@ -5,13 +5,17 @@ use crate::i18n::Strings;
 use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
-use wasm_bindgen::JsValue;
 use wire::{
+    access_links::{AccessLinkPreview, RedeemResponse},
     api::{ApiError, Health},
     attachments::SendWithAttachments,
     auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
     messages::{AddDependentRequest, MarkReadRequest, Message, Thread},
     patients::{AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse},
+    records::{
+        Appointment, Document, Form, OverviewEntry, Profile, ProfileUpdate, ProfileUpdated,
+        TreatmentPlan,
+    },
 };
 
 /// Why a call failed.
@@ -179,52 +183,80 @@ pub async fn add_dependent(
     parse(call("POST", &path, Some(to_json(request))).await?)
 }
 
-/// Items of a JSON answer, each as the text of `keys` (`a.b` reaches into an object; numbers and
-/// booleans as text, null or missing as ""). Read by the browser's `JSON.parse` rather than
-/// serde: a derived deserialiser per answer type cost kilobytes of the first load (SPEC 6). An
-/// answer that is one object is one item.
-pub type Items = Vec<Vec<String>>;
-
-pub async fn items(
-    method: &str,
-    path: &str,
-    body: Option<String>,
-    keys: &[&str],
-) -> Result<Items, ApiClientError> {
-    let answer = call(method, path, body).await?;
-    let unexpected = ApiClientError::Unexpected {
-        status: answer.status,
-    };
-    let value = js_sys::JSON::parse(&answer.text).map_err(|_| unexpected)?;
-    let list = if js_sys::Array::is_array(&value) {
-        js_sys::Array::from(&value).to_vec()
-    } else {
-        vec![value]
-    };
-    Ok(list
-        .iter()
-        .map(|item| keys.iter().map(|key| text_at(item, key)).collect())
-        .collect())
+/// `GET /api/patients/{id}/appointments`: upcoming first (soonest first), then past ones.
+pub async fn appointments(id: &str) -> Result<Vec<Appointment>, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/appointments"), None).await?)
 }
 
-fn text_at(item: &JsValue, key: &str) -> String {
-    let value = key.split('.').fold(item.clone(), |v, k| {
-        js_sys::Reflect::get(&v, &k.into()).unwrap_or(JsValue::UNDEFINED)
-    });
-    if let Some(text) = value.as_string() {
-        text
-    } else if let Some(n) = value.as_f64() {
-        // Whole numbers only (counts, sizes): float formatting would cost ~10 KB of WebAssembly.
-        (n as i64).to_string()
-    } else if let Some(b) = value.as_bool() {
-        b.to_string()
-    } else {
-        String::new()
+/// `GET /api/patients/{id}/documents`: what the practice published and what was sent to it.
+pub async fn documents(id: &str) -> Result<Vec<Document>, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/documents"), None).await?)
+}
+
+/// `GET /api/patients/{id}/treatment-plans`.
+pub async fn treatment_plans(id: &str) -> Result<Vec<TreatmentPlan>, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/treatment-plans"), None).await?)
+}
+
+/// `GET /api/patients/{id}/forms`: open forms first (by due date), then completed ones.
+pub async fn forms(id: &str) -> Result<Vec<Form>, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/forms"), None).await?)
+}
+
+/// `GET /api/patients/{id}/profile`: the demographics the account may change.
+pub async fn profile(id: &str) -> Result<Profile, ApiClientError> {
+    parse(call("GET", &format!("/api/patients/{id}/profile"), None).await?)
+}
+
+/// `PATCH /api/patients/{id}/profile`: the profile now, and what changed.
+pub async fn update_profile(
+    id: &str,
+    update: &ProfileUpdate,
+) -> Result<ProfileUpdated, ApiClientError> {
+    let path = format!("/api/patients/{id}/profile");
+    parse(call("PATCH", &path, Some(to_json(update))).await?)
+}
+
+/// `GET /api/overview`: everyone the account acts for, at every practice.
+pub async fn overview() -> Result<Vec<OverviewEntry>, ApiClientError> {
+    parse(call("GET", "/api/overview", None).await?)
+}
+
+/// A medical access link as a request names it: the token from the e-mailed address, or the
+/// code as typed.
+pub enum LinkKey<'a> {
+    Token(&'a str),
+    Code(&'a str),
+}
+
+impl LinkKey<'_> {
+    /// `{"token":…}` or `{"code":…}`: written by hand, since `RedeemRequest` would also send
+    /// the other one as `null`.
+    fn json(&self) -> String {
+        match self {
+            LinkKey::Token(token) => format!(r#"{{"token":{}}}"#, quoted(token)),
+            LinkKey::Code(code) => format!(r#"{{"code":{}}}"#, quoted(code)),
+        }
     }
 }
 
+/// `GET /api/access-links/{token}`, or `POST /api/access-links/preview` with a typed code:
+/// whose record the link adds. Never uses the link up.
+pub async fn preview_link(key: LinkKey<'_>) -> Result<AccessLinkPreview, ApiClientError> {
+    let answer = match key {
+        LinkKey::Token(token) => call("GET", &format!("/api/access-links/{token}"), None).await?,
+        code => call("POST", "/api/access-links/preview", Some(code.json())).await?,
+    };
+    parse(answer)
+}
+
+/// `POST /api/access-links/redeem`: adds the record (a `linked` contact link).
+pub async fn redeem_link(key: LinkKey<'_>) -> Result<RedeemResponse, ApiClientError> {
+    parse(call("POST", "/api/access-links/redeem", Some(key.json())).await?)
+}
+
 /// A JSON string literal for `text` (the browser escapes it).
-pub fn quoted(text: &str) -> String {
+fn quoted(text: &str) -> String {
     #[cfg(not(target_arch = "wasm32"))]
     return serde_json::to_string(text).unwrap_or_default();
     #[cfg(target_arch = "wasm32")]

@@ -2,9 +2,9 @@
 //! page shares (skip link, header, `main`, the idle-timeout warning).
 
 use crate::{
-    components::{ErrorPage, Header},
+    components::{ErrorPage, Header, NotFound},
     i18n::{tr, Locale},
-    pages::{on_demand, EnterCode, Home, NotFound, OnDemand, SignIn},
+    pages::{on_demand, EnterCode, Home, OnDemand, SignIn},
     patients::Current,
     session::{IdleWarning, Session, SessionState},
 };

@@ -4,7 +4,9 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod format;
 pub mod i18n;
+pub mod messaging;
 pub mod pages;
 pub mod patients;
 pub mod session;

@@ -1,7 +1,7 @@
 //! Uploading one file (SPEC 3.8): `POST /api/patients/{id}/attachments` with the file itself as
 //! the body (the browser streams it), its name percent-encoded in `X-File-Name`. Through
 //! `XMLHttpRequest`, because `fetch` cannot report upload progress. Also the checks the browser
-//! can make before uploading (the server checks the bytes again) and sizes in words.
+//! can make before uploading (the server checks the bytes again).
 
 use crate::api::{self, ApiClientError};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -41,18 +41,6 @@ pub fn check(name: &str, mime: &str, size: u64) -> Option<Refusal> {
     let known_extension = EXTENSIONS.contains(&extension.as_str());
     let unknown = mime.is_empty() && extension.is_empty();
     (!(known_type || known_extension || unknown)).then_some(Refusal::TypeNotAllowed)
-}
-
-/// A size in words: "820 KB", "1.5 MB" (tenths by integer arithmetic: float formatting costs
-/// kilobytes of WebAssembly).
-pub fn size_in_words(bytes: u64) -> String {
-    let kb = bytes.div_ceil(1024);
-    if kb < 1024 {
-        format!("{kb} KB")
-    } else {
-        let tenths = (kb * 10).div_ceil(1024);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
-    }
 }
 
 /// Starts uploading `file` for the patient. `progress` gets the percent sent; `done` gets the
@@ -126,14 +114,5 @@ mod tests {
                 "{name}"
             );
         }
-    }
-
-    #[test]
-    fn sizes_in_words() {
-        assert_eq!(size_in_words(1), "1 KB");
-        assert_eq!(size_in_words(1024 * 1023), "1023 KB");
-        assert_eq!(size_in_words(1024 * 1024), "1.0 MB");
-        assert_eq!(size_in_words(1536 * 1024), "1.5 MB");
-        assert_eq!(size_in_words(MAX_FILE_BYTES), "10.0 MB");
     }
 }

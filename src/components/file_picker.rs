@@ -6,12 +6,12 @@
 
 use crate::{
     api::ApiClientError,
-    components::form::focus,
+    components::{form::focus, load::refused},
+    format::size_in_words,
     i18n::{tr, use_locale, Locale, Strings},
-    pages::refused,
     patients::{use_current, Current},
     session::{use_session, Session},
-    uploads::{self, size_in_words, Refusal},
+    uploads::{self, Refusal},
 };
 use leptos::{prelude::*, reactive::owner::LocalStorage};
 use leptos_router::hooks::use_navigate;

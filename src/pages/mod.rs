@@ -1,23 +1,22 @@
-//! One module per page; each renders a single `h1` (focused after navigation, see `app.rs`).
+//! One module per page, named by its feature; each renders a single `h1` (focused after
+//! navigation, see `app.rs`). Pages depend on shared modules (`components`, `format`, `api`,
+//! `session`, `patients`, `messaging`, `uploads`), never on each other: what two pages share is
+//! one of those. `patient/` is the frame of one patient's pages, with those pages as children.
 
-mod dependent;
+mod access_links;
+mod dependents;
 mod home;
-mod link;
-mod messages;
-mod not_found;
+mod overview;
 mod patient;
 mod practices;
-mod records;
 mod sign_in;
 
-pub use dependent::add_dependent_page;
+pub use access_links::link_page;
+pub use dependents::add_dependent_page;
 pub use home::Home;
-pub use link::link_page;
-pub use not_found::NotFound;
+pub use overview::Overview;
 pub use patient::patient_page;
-pub(crate) use patient::refused;
 pub use practices::{PracticePage, Practices};
-pub use records::Overview;
 pub use sign_in::{EnterCode, SignIn};
 
 /// The pages a first visit (sign-in, home) does not need, each with what it is opened with.

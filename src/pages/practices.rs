@@ -2,28 +2,19 @@
 //! nothing is linked to the number; `/practices/{slug}`, the patients there.
 
 use crate::{
-    api::{self, ApiClientError},
-    components::PageTitle,
-    i18n::{tr, tr_with, use_locale, Strings},
-    pages::NotFound,
-    patients::{use_current, Current},
+    api,
+    components::{
+        load::{error_banner, load_signed_in, loading, replace},
+        patient_choice::patient_choice,
+        NotFound, PageTitle,
+    },
+    format::national,
+    i18n::{tr, use_locale},
+    patients::use_current,
     session::{use_session, RequireSignIn},
 };
-use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    hooks::{use_location, use_navigate},
-    NavigateOptions,
-};
-use wire::{
-    api::{LinkStatus, Relationship},
-    patients::PatientSummary,
-    PhoneNumber,
-};
-
-/// `(972) 555-0100` from E.164, for people; the raw value if it is not a US number.
-pub fn national(e164: &str) -> String {
-    PhoneNumber::parse(e164).map_or_else(|_| e164.to_owned(), |phone| phone.national())
-}
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
 
 /// `/practices`: "Which practice do you want to see?" (skipped when there is only one).
 #[component]
@@ -42,13 +33,7 @@ fn PracticeList() -> impl IntoView {
     let practices = Memo::new(move |_| session.info().map(|i| i.practices).unwrap_or_default());
     Effect::new(move |_| {
         if let [only] = &practices.get()[..] {
-            navigate(
-                &format!("/practices/{}", only.slug),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            navigate(&format!("/practices/{}", only.slug), replace());
         }
     });
     move || match practices.get().len() {
@@ -194,24 +179,14 @@ fn PracticeDetails() -> impl IntoView {
 /// one, so the person sees whom they act for before anything else.
 #[component]
 fn PatientList(slug: String) -> impl IntoView {
-    let locale = use_locale();
-    let session = use_session();
     let current = use_current();
-    let list = RwSignal::new(None::<Result<Vec<PatientSummary>, ApiClientError>>);
-    let wanted = slug.clone();
-    spawn_local(async move {
-        let answer = api::patients(&wanted).await;
-        if let Err(ApiClientError::Api { status: 401, .. }) = answer {
-            session.signed_out(None);
-        }
-        let _ = list.try_set(Some(answer));
+    let list = load_signed_in({
+        let slug = slug.clone();
+        async move { api::patients(&slug).await }
     });
     move || match list.get() {
-        None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
-        Some(Err(error)) => view! {
-            <p class="banner-error" role="alert">{move || error.message(locale.t())}</p>
-        }
-        .into_any(),
+        None => loading(),
+        Some(Err(error)) => error_banner(error),
         Some(Ok(patients)) => {
             let slug = slug.clone();
             view! {
@@ -226,66 +201,5 @@ fn PatientList(slug: String) -> impl IntoView {
             }
             .into_any()
         }
-    }
-}
-
-/// One patient to choose; `href` instead of the next step, and `extra` lines under the badge
-/// (the overview's practice and next appointment).
-pub(super) fn patient_choice(
-    slug: String,
-    patient: PatientSummary,
-    current: Current,
-    href: Option<String>,
-    extra: AnyView,
-) -> impl IntoView {
-    let relationship: fn(&'static Strings) -> &'static str = match patient.relationship {
-        Relationship::Self_ => |t| t.rel_self,
-        Relationship::Guardian => |t| t.rel_guardian,
-        Relationship::Linked => |t| t.rel_linked,
-    };
-    let (class, icon, badge): (_, _, fn(&'static Strings) -> &'static str) =
-        match (patient.status, patient.verified) {
-            (LinkStatus::Locked, _) => ("badge badge-locked", "✕", |t| t.badge_locked),
-            (_, true) => ("badge badge-ok", "✓", |t| t.badge_verified),
-            _ => ("badge", "!", |t| t.badge_needs_check),
-        };
-    let born = patient
-        .birth_month_year
-        .clone()
-        .map(|date| tr_with(|t, date| t.born.replace("{date}", date), date));
-    let unread = patient.unread_count;
-    // Straight to what comes next: the patient's page once checked, else the check (a
-    // guardian's first time starts with their own details) or the lock.
-    let next = match (patient.status, patient.verified) {
-        (LinkStatus::Locked, _) => "/locked",
-        (_, true) => "",
-        (LinkStatus::PendingActivation, _) => "/activate",
-        _ => "/verify",
-    };
-    let href = href.unwrap_or_else(|| format!("/patients/{}{next}", patient.id));
-    let name = format!("{} {}", patient.first_name, patient.last_name);
-    view! {
-        <li>
-            <a href=href on:click=move |_| current.choose(slug.clone(), patient.clone())>
-                <span class="choice-name">{name}</span>
-                <span class="choice-detail">
-                    {tr(relationship)}
-                    {born.map(|born| view! { " · " {born} })}
-                </span>
-                <span class=class>
-                    <span aria-hidden="true">{icon}" "</span>
-                    {tr(badge)}
-                </span>
-                {(unread > 0)
-                    .then(|| {
-                        view! {
-                            <span class="unread">
-                                {tr_with(super::patient::unread_words, unread.to_string())}
-                            </span>
-                        }
-                    })}
-                {extra}
-            </a>
-        </li>
     }
 }

@@ -9,6 +9,7 @@ use crate::{
             busy_attr, busy_label, report, set_value, value_of, ErrorSummary, FieldError,
             FieldState, Problem,
         },
+        load::replace,
         PageTitle,
     },
     i18n::{tr, use_locale, Strings},
@@ -18,13 +19,6 @@ use crate::{
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use wire::{auth::VerifyCodeRequest, OneTimeCode, PhoneNumber};
-
-fn replace() -> NavigateOptions {
-    NavigateOptions {
-        replace: true,
-        ..Default::default()
-    }
-}
 
 /// `/sign-in`: "What is your mobile phone number?"
 #[component]

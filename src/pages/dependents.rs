@@ -3,18 +3,15 @@
 //! `wire::DateOfBirth`); on success the new patient is the current one and its conversation
 //! opens.
 
-use super::{
-    patient::{name_input, DateFields, DateInput},
-    NotFound,
-};
 use crate::{
     api::{self, ApiClientError},
     components::{
+        fields::{name_input, DateFields, DateInput},
         form::{
             busy_attr, busy_label, dob_error, focus, report, ErrorSummary, FieldError, FieldState,
             Problem,
         },
-        PageTitle,
+        NotFound, PageTitle,
     },
     i18n::{tr, tr_with, Strings},
     patients::use_current,

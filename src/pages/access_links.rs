@@ -3,20 +3,21 @@
 //! confirm. Looking never uses the link up; only "Add record" does.
 
 use crate::{
-    api::{self, ApiClientError},
+    api::{self, ApiClientError, LinkKey},
     components::{
         form::{
             busy_attr, busy_label, report, set_value, value_of, ErrorSummary, FieldError,
             FieldState, Problem,
         },
+        load::{failure, loading, replace},
         PageTitle,
     },
-    i18n::{tr, tr_with, Strings},
-    pages::patient::replace,
+    i18n::{tr, use_locale, Strings},
     session::{use_session, RequireSignIn, Session},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
+use wire::access_links::AccessLinkPreview;
 
 type Text = fn(&'static Strings) -> &'static str;
 
@@ -25,8 +26,8 @@ type Text = fn(&'static Strings) -> &'static str;
 enum Step {
     /// Asking for the code (`/link`), or waiting for the preview.
     Ask,
-    /// The patient's name and the practice's.
-    Confirm(String),
+    /// Whose record the link adds.
+    Confirm(AccessLinkPreview),
     /// 410 (expired, used, revoked or unknown, one page for all) or 409 (the account already
     /// acts for the patient, `true`: a link to the records).
     Said(Text, Text, bool),
@@ -59,98 +60,86 @@ fn step_of(error: ApiClientError, session: Session) -> Step {
     }
 }
 
-/// The preview's fields (`AccessLinkPreview`) the confirmation page reads.
-pub(crate) const PREVIEW: [&str; 3] = ["patient_first_name", "patient_last_name", "practice_name"];
-/// The redeemed answer's field (`RedeemResponse`) that says where to go next.
-pub(crate) const REDEEMED: [&str; 1] = ["practice_slug"];
+/// The link as a request names it: the code as typed (`typed`), else its token.
+fn link(typed: bool, key: &str) -> LinkKey<'_> {
+    if typed {
+        LinkKey::Code(key)
+    } else {
+        LinkKey::Token(key)
+    }
+}
 
 #[component]
 fn LinkPage(token: Option<String>) -> impl IntoView {
     let session = use_session();
+    let locale = use_locale();
     let navigate = use_navigate();
     let typed = token.is_none();
     let step = RwSignal::new(Step::Ask);
     let code = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
-    let path = match &token {
-        Some(token) => format!("/api/access-links/{token}"),
-        None => "/api/access-links/preview".to_owned(),
-    };
-    // `{"token":…}` or `{"code":…}`, the body of the preview (a typed code) and of redeeming.
-    let body = move || match &token {
-        Some(token) => format!(r#"{{"token":{}}}"#, api::quoted(token)),
-        None => format!(r#"{{"code":{}}}"#, api::quoted(code.get_untracked().trim())),
+    // The link's token, or the code as typed: what the preview and redeeming are asked with.
+    let token = StoredValue::new(token);
+    let key = move || {
+        token
+            .get_value()
+            .unwrap_or_else(|| code.get_untracked().trim().to_owned())
     };
 
     // Shows the preview, or on the code form the problem (a typo must not lose the words).
-    let preview = {
-        let body = body.clone();
-        move || {
-            let body = typed.then(&body);
-            let path = path.clone();
-            busy.set(true);
-            spawn_local(async move {
-                let keys = PREVIEW;
-                let method = if typed { "POST" } else { "GET" };
-                let answer = api::items(method, &path, body, &keys).await;
-                let _ = busy.try_set(false);
-                let next = match answer {
-                    Ok(mut found) => {
-                        let p = found.pop().unwrap_or_default();
-                        Step::Confirm(p.join("\u{1f}").replacen('\u{1f}', " ", 1))
+    let preview = move || {
+        let key = key();
+        busy.set(true);
+        spawn_local(async move {
+            let answer = api::preview_link(link(typed, &key)).await;
+            let _ = busy.try_set(false);
+            let next = match answer {
+                Ok(found) => Step::Confirm(found),
+                Err(error) => match (typed, step_of(error.clone(), session)) {
+                    (true, Step::Said(_, _, false)) => {
+                        return report(
+                            problem,
+                            Problem::Invalid("link-code", |t| t.link_code_unusable),
+                        )
                     }
-                    Err(error) => match (typed, step_of(error.clone(), session)) {
-                        (true, Step::Said(_, _, false)) => {
-                            return report(
-                                problem,
-                                Problem::Invalid("link-code", |t| t.link_code_unusable),
-                            )
-                        }
-                        (true, Step::Failed(_)) => {
-                            return report(problem, Problem::from_api(&error))
-                        }
-                        (_, step) => step,
-                    },
-                };
-                if step.try_set(next).is_none() {
-                    request_animation_frame(crate::app::focus_heading);
-                }
-            });
-        }
+                    (true, Step::Failed(_)) => return report(problem, Problem::from_api(&error)),
+                    (_, step) => step,
+                },
+            };
+            if step.try_set(next).is_none() {
+                request_animation_frame(crate::app::focus_heading);
+            }
+        });
     };
     if !typed {
-        preview.clone()();
+        preview();
     }
-    let submit = {
-        let preview = preview.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            if busy.get_untracked() {
-                return;
-            }
-            if code.get_untracked().trim().is_empty() {
-                return report(
-                    problem,
-                    Problem::Invalid("link-code", |t| t.link_code_empty),
-                );
-            }
-            problem.set(None);
-            preview();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
         }
+        if code.get_untracked().trim().is_empty() {
+            return report(
+                problem,
+                Problem::Invalid("link-code", |t| t.link_code_empty),
+            );
+        }
+        problem.set(None);
+        preview();
     };
     let confirm = move |_| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
-        let body = body();
+        let key = key();
         let navigate = navigate.clone();
         spawn_local(async move {
-            let path = "/api/access-links/redeem";
-            match api::items("POST", path, Some(body), &REDEEMED).await {
+            match api::redeem_link(link(typed, &key)).await {
                 Ok(added) => {
-                    let slug = added.concat().concat();
+                    let slug = added.practice_slug;
                     // The practice may be new to this account: the session lists it.
                     if let Ok(info) = api::session().await {
                         session.signed_in(info);
@@ -173,11 +162,11 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
     };
     let ask = move || {
         if !typed {
-            return super::patient::loading();
+            return loading();
         }
         view! {
             <ErrorSummary problem target="link-code" />
-            <form novalidate on:submit=submit.clone()>
+            <form novalidate on:submit=submit>
                 <div class=state.class()>
                     <h1 tabindex="-1">
                         <label for="link-code">{tr(|t| t.link_code_heading)}</label>
@@ -213,16 +202,18 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
         <PageTitle page=|t| t.link_page_title />
         {move || match step.get() {
             Step::Ask => ask(),
-            Step::Confirm(names) => {
+            Step::Confirm(found) => {
+                let name = format!("{} {}", found.patient_first_name, found.patient_last_name);
+                let practice = found.practice_name;
                 view! {
                     <h1 tabindex="-1">
-                        {tr_with(
-                            |t, names| {
-                                let (name, practice) = names.split_once('\u{1f}').unwrap_or_default();
-                                t.link_heading.replace("{name}", name).replace("{practice}", practice)
-                            },
-                            names,
-                        )}
+                        {move || {
+                            locale
+                                .t()
+                                .link_heading
+                                .replace("{name}", &name)
+                                .replace("{practice}", &practice)
+                        }}
                     </h1>
                     <p>{tr(|t| t.link_intro)}</p>
                     <button type="button" aria-disabled=busy_attr(busy) on:click=confirm.clone()>
@@ -239,7 +230,7 @@ fn LinkPage(token: Option<String>) -> impl IntoView {
                 </p>
             }
             .into_any(),
-            Step::Failed(error) => super::patient::failure(error),
+            Step::Failed(error) => failure(error),
         }}
         {back}
     }

@@ -6,14 +6,16 @@
 //! message means adding a field here and writing it in both languages. The unit tests below
 //! check that no message is empty and that Spanish is really translated.
 //!
-//! The person's language lives in a [`Locale`] signal in context; [`preference`] picks the
-//! first one (remembered choice, else the browser's language) and remembers changes.
+//! The person's language lives in a [`Locale`] signal in context (`locale.rs`, with [`tr`] and
+//! [`tr_with`] for views); [`preference`] picks the first one (remembered choice, else the
+//! browser's language) and remembers changes. The catalog's checks are in `tests.rs`.
 
 mod en;
 mod es;
+mod locale;
 pub mod preference;
 
-use leptos::prelude::*;
+pub use locale::{tr, tr_with, use_locale, Locale};
 pub use wire::api::Language;
 
 /// Declares [`Strings`] and [`Strings::entries`] from one list, so the two cannot drift.
@@ -456,139 +458,5 @@ impl Strings {
     }
 }
 
-/// The language the person reads, shared through context. `Copy`, so closures can take it.
-#[derive(Debug, Clone, Copy)]
-pub struct Locale(RwSignal<Language>);
-
-impl Locale {
-    /// Creates the locale from the person's preference and provides it to the app.
-    pub fn provide() -> Self {
-        let locale = Locale(RwSignal::new(preference::initial()));
-        provide_context(locale);
-        locale
-    }
-
-    /// The current language (reactive).
-    pub fn language(self) -> Language {
-        self.0.get()
-    }
-
-    /// The current language's messages (reactive).
-    pub fn t(self) -> &'static Strings {
-        strings(self.language())
-    }
-
-    /// Switches language and remembers the choice on this device.
-    pub fn set(self, language: Language) {
-        preference::remember(language);
-        self.0.set(language);
-    }
-}
-
-/// A message that follows the language, for views: `{tr(|t| t.sign_out)}`. Every message
-/// shares this one closure type, so each use costs a function pointer, not its own copy of the
-/// rendering code (which made up most of the bundle's growth per page).
-pub fn tr(
-    message: fn(&'static Strings) -> &'static str,
-) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let locale = use_locale();
-    move || message(locale.t())
-}
-
-/// A message with one value filled in, following the language: `tr_with(|t, n| …, name)`.
-/// Like [`tr`], every use shares one closure type, so each costs a function pointer.
-pub fn tr_with(
-    message: fn(&'static Strings, &str) -> String,
-    value: String,
-) -> impl Fn() -> String + Clone + Send + Sync + 'static {
-    let locale = use_locale();
-    move || message(locale.t(), &value)
-}
-
-/// The app's [`Locale`]; panics outside the app, which is a programming error.
-pub fn use_locale() -> Locale {
-    expect_context::<Locale>()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Messages that are rightly the same in both languages.
-    const SAME_IN_BOTH: &[&str] = &["error_prefix"];
-
-    #[test]
-    fn waits_in_words() {
-        let en = strings(Language::En);
-        assert_eq!(en.time(1), "1 second");
-        assert_eq!(en.time(25), "25 seconds");
-        assert_eq!(en.time(60), "1 minute");
-        assert_eq!(en.time(65), "1 minute and 5 seconds");
-        assert_eq!(en.time(120), "2 minutes");
-        assert_eq!(en.time(599), "9 minutes and 59 seconds");
-        assert_eq!(en.time(2801), "47 minutes");
-        let es = strings(Language::Es);
-        assert_eq!(es.time(1), "1 segundo");
-        assert_eq!(es.time(61), "1 minuto y 1 segundo");
-        assert_eq!(es.time(120), "2 minutos");
-    }
-
-    #[test]
-    fn placeholders_survive_translation() {
-        let en = strings(Language::En).entries();
-        let es = strings(Language::Es).entries();
-        for ((key, en), (_, es)) in en.iter().zip(&es) {
-            for slot in [
-                "{n}",
-                "{time}",
-                "{phone}",
-                "{name}",
-                "{practice}",
-                "{date}",
-                "{month}",
-                "{day}",
-                "{year}",
-                "{patient}",
-                "{size}",
-                "{reason}",
-            ] {
-                assert_eq!(en.contains(slot), es.contains(slot), "{key}: {slot}");
-            }
-        }
-    }
-
-    #[test]
-    fn no_message_is_empty() {
-        for language in [Language::En, Language::Es] {
-            for (key, text) in strings(language).entries() {
-                assert!(!text.trim().is_empty(), "{language:?}.{key} is empty");
-            }
-        }
-    }
-
-    #[test]
-    fn both_languages_have_the_same_keys() {
-        let keys = |l| {
-            strings(l)
-                .entries()
-                .into_iter()
-                .map(|(k, _)| k)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(keys(Language::En), keys(Language::Es));
-    }
-
-    #[test]
-    fn spanish_is_translated() {
-        let english = strings(Language::En).entries();
-        let spanish = strings(Language::Es).entries();
-        for ((key, en), (_, es)) in english.iter().zip(&spanish) {
-            if !SAME_IN_BOTH.contains(key) {
-                assert_ne!(en, es, "{key} is not translated");
-            }
-        }
-        for key in SAME_IN_BOTH {
-            assert!(english.iter().any(|(k, _)| k == key), "unknown key {key}");
-        }
-    }
-}
+mod tests;

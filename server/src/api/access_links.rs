@@ -35,7 +35,7 @@ async fn preview_token(
     Path(token): Path<String>,
 ) -> AppResult<Json<AccessLinkPreview>> {
     Ok(Json(
-        access_links::preview(&state, &signed_in, client, Some(&token), None).await?,
+        access_links::patient::preview(&state, &signed_in, client, Some(&token), None).await?,
     ))
 }
 
@@ -55,7 +55,8 @@ async fn preview_code(
     ApiJson(request): ApiJson<CodePreviewRequest>,
 ) -> AppResult<Json<AccessLinkPreview>> {
     Ok(Json(
-        access_links::preview(&state, &signed_in, client, None, Some(&request.code)).await?,
+        access_links::patient::preview(&state, &signed_in, client, None, Some(&request.code))
+            .await?,
     ))
 }
 
@@ -76,7 +77,7 @@ async fn redeem(
     ApiJson(request): ApiJson<RedeemRequest>,
 ) -> AppResult<Json<RedeemResponse>> {
     Ok(Json(
-        access_links::redeem(
+        access_links::patient::redeem(
             &state,
             &signed_in,
             client,

@@ -179,7 +179,7 @@ async fn list_contacts(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<Vec<ContactLink>>> {
     Ok(Json(
-        practice::guardians::list(&s.store, &caller, &slug, &id).await?,
+        practice::contacts::list(&s.store, &caller, &slug, &id).await?,
     ))
 }
 
@@ -196,7 +196,8 @@ async fn add_guardian(
     ApiJson(input): ApiJson<GuardianInput>,
 ) -> AppResult<(StatusCode, Json<ContactLink>)> {
     let (link, created) =
-        practice::guardians::add(&s.store, &caller, &slug, &id, &input, s.clock.now_ms()).await?;
+        practice::contacts::add_guardian(&s.store, &caller, &slug, &id, &input, s.clock.now_ms())
+            .await?;
     Ok((created_or_ok(created), Json(link)))
 }
 
@@ -362,7 +363,7 @@ async fn create_access_link(
 ) -> AppResult<(StatusCode, Json<AccessLink>)> {
     Ok((
         StatusCode::CREATED,
-        Json(crate::access_links::create(&s, &caller, &slug, &id).await?),
+        Json(crate::access_links::practice::create(&s, &caller, &slug, &id).await?),
     ))
 }
 
@@ -376,7 +377,7 @@ async fn list_access_links(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<Vec<AccessLink>>> {
     Ok(Json(
-        crate::access_links::list(&s, &caller, &slug, &id).await?,
+        crate::access_links::practice::list(&s, &caller, &slug, &id).await?,
     ))
 }
 
@@ -391,7 +392,7 @@ async fn revoke_access_link(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<AccessLink>> {
     Ok(Json(
-        crate::access_links::revoke(&s, &caller, &slug, &id).await?,
+        crate::access_links::practice::revoke(&s, &caller, &slug, &id).await?,
     ))
 }
 
@@ -405,6 +406,14 @@ async fn revoke_contact(
     Path((slug, patient, contact)): Path<(String, String, String)>,
 ) -> AppResult<Json<ContactLink>> {
     Ok(Json(
-        crate::access_links::revoke_contact(&s, &caller, &slug, &patient, &contact).await?,
+        practice::contacts::revoke(
+            &s.store,
+            &caller,
+            &slug,
+            &patient,
+            &contact,
+            s.clock.now_ms(),
+        )
+        .await?,
     ))
 }

@@ -163,7 +163,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             patient,
             phone,
         }) => {
-            let (link, _) = practice::guardians::add(
+            let (link, _) = practice::contacts::add_guardian(
                 &store,
                 &caller,
                 &practice,
@@ -175,7 +175,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             print(serde_json::json!(link));
         }
         Command::Guardian(GuardianCommand::List { practice, patient }) => print(serde_json::json!(
-            practice::guardians::list(&store, &caller, &practice, &patient).await?
+            practice::contacts::list(&store, &caller, &practice, &patient).await?
         )),
         Command::Audit { practice, patient } => print(serde_json::json!(
             practice::audit::for_patient(&store, &caller, &practice, &patient).await?
@@ -257,13 +257,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
             let value = match command {
                 AccessLinkCommand::Create { practice, patient } => serde_json::json!(
-                    crate::access_links::create(&state, &caller, &practice, &patient).await?
+                    crate::access_links::practice::create(&state, &caller, &practice, &patient)
+                        .await?
                 ),
                 AccessLinkCommand::List { practice, patient } => serde_json::json!(
-                    crate::access_links::list(&state, &caller, &practice, &patient).await?
+                    crate::access_links::practice::list(&state, &caller, &practice, &patient)
+                        .await?
                 ),
                 AccessLinkCommand::Revoke { practice, id } => serde_json::json!(
-                    crate::access_links::revoke(&state, &caller, &practice, &id).await?
+                    crate::access_links::practice::revoke(&state, &caller, &practice, &id).await?
                 ),
             };
             print(value);
@@ -273,10 +275,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             patient,
             id,
         }) => {
-            let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
             print(serde_json::json!(
-                crate::access_links::revoke_contact(&state, &caller, &practice, &patient, &id)
-                    .await?
+                practice::contacts::revoke(&store, &caller, &practice, &patient, &id, now).await?
             ));
         }
         Command::Attachments(AttachmentsCommand::Download { practice, id, out }) => {

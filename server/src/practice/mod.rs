@@ -3,8 +3,8 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod contacts;
 pub mod conversations;
-pub mod guardians;
 pub mod patients;
 pub mod practices;
 pub mod records;

@@ -1,5 +1,7 @@
-//! Guardian contacts: a parent or legal representative who may act for a patient once they have
-//! signed in and activated the link by verifying the patient's date of birth (SPEC 3.3.3).
+//! A patient's contacts as the practice manages them (SPEC 4): who may act for the patient
+//! (`self`, `guardian`, `linked`), adding a guardian — a parent or legal representative who may
+//! act for the patient once they have signed in and activated the link by verifying the patient's
+//! date of birth (SPEC 3.3.3) — and revoking any contact.
 
 use super::Caller;
 use crate::error::{AppError, AppResult};
@@ -22,7 +24,7 @@ pub fn to_wire(row: ContactLinkRow) -> ContactLink {
 
 /// Adds the guardian, or returns the existing guardian link (adding twice is harmless).
 /// A revoked guardian added again must activate again.
-pub async fn add(
+pub async fn add_guardian(
     store: &Store,
     caller: &Caller,
     slug: &str,
@@ -98,4 +100,44 @@ pub async fn list(
         .into_iter()
         .map(to_wire)
         .collect())
+}
+
+/// Practice: revokes any contact link of the patient (`self`, `guardian`, `linked`). The account
+/// loses access at once: the gate answers 404 from the next request on.
+pub async fn revoke(
+    store: &Store,
+    caller: &Caller,
+    slug: &str,
+    patient_id: &str,
+    contact_id: &str,
+    now: i64,
+) -> AppResult<ContactLink> {
+    let (practice, _) = caller.patient(store, slug, patient_id).await?;
+    let link = store
+        .links_for_patient(patient_id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == contact_id)
+        .ok_or(AppError::NotFound)?;
+    if link.status != LinkStatus::Revoked {
+        let mut tx = store.begin().await?;
+        accounts::set_link_status(&mut tx, &link.id, LinkStatus::Revoked, now).await?;
+        caller
+            .audit(
+                &mut tx,
+                &practice.id,
+                patient_id,
+                "practice.contact.revoke",
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+    }
+    let link = store
+        .links_for_patient(patient_id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == contact_id)
+        .ok_or(AppError::NotFound)?;
+    Ok(to_wire(link))
 }

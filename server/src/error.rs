@@ -5,6 +5,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use wire::api::ApiError;
+use wire::ErrorCode;
 
 use crate::store::StoreError;
 
@@ -13,7 +14,7 @@ pub enum AppError {
     /// Bad input: which field, a stable code and how to fix it.
     #[error("{message}")]
     Invalid {
-        code: &'static str,
+        code: ErrorCode,
         field: Option<&'static str>,
         message: String,
     },
@@ -25,13 +26,13 @@ pub enum AppError {
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// Any other refusal with its own status and stable code: sign-in limits (429 with a wait),
     /// wrong or used codes (401, 410), a signed-out session (401), an opted-out number (403).
     #[error("{message}")]
     Refused {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after_seconds: Option<u64>,
     },
@@ -40,7 +41,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: ErrorCode, field: &'static str, message: impl Into<String>) -> Self {
         AppError::Invalid {
             code,
             field: Some(field),
@@ -48,7 +49,7 @@ impl AppError {
         }
     }
 
-    pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn refused(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Refused {
             status,
             code,
@@ -58,11 +59,7 @@ impl AppError {
     }
 
     /// 429 with how long to wait, in the body and in `Retry-After`.
-    pub fn too_many(
-        code: &'static str,
-        retry_after_seconds: u64,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn too_many(code: ErrorCode, retry_after_seconds: u64, message: impl Into<String>) -> Self {
         AppError::Refused {
             status: StatusCode::TOO_MANY_REQUESTS,
             code,
@@ -75,20 +72,21 @@ impl AppError {
     pub fn signed_out() -> Self {
         AppError::refused(
             StatusCode::UNAUTHORIZED,
-            "signed_out",
+            ErrorCode::SignedOut,
             "You are signed out. Sign in with a code sent to your phone.",
         )
     }
 
-    fn parts(&self) -> (StatusCode, &'static str) {
+    /// The answer's status and stable code.
+    pub fn parts(&self) -> (StatusCode, ErrorCode) {
         match self {
-            AppError::Invalid { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-            AppError::Refused { status, code, .. } => (*status, code),
-            AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Invalid { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            AppError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            AppError::Refused { status, code, .. } => (*status, *code),
+            AppError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
 }
@@ -124,7 +122,7 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let body = ApiError {
-            error: code.to_owned(),
+            error: code.as_str().to_owned(),
             message,
             field,
             retry_after_seconds,
@@ -151,7 +149,7 @@ impl IntoResponse for JsonRejection {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let body = ApiError {
-            error: "invalid_body".into(),
+            error: ErrorCode::InvalidBody.as_str().to_owned(),
             message: self.0.body_text(),
             field: None,
             retry_after_seconds: None,

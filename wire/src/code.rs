@@ -1,6 +1,7 @@
 //! The 6-digit sign-in code (NIST SP 800-63B §5.1.3.2: at least 20 bits). People paste codes with
 //! spaces or dashes from the text, so those are ignored; anything else is a typo.
 
+use crate::errors::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 pub const CODE_LENGTH: usize = 6;
@@ -20,11 +21,11 @@ pub enum CodeError {
 }
 
 impl CodeError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            CodeError::Empty => "code_empty",
-            CodeError::NotDigits => "code_not_digits",
-            CodeError::WrongLength => "code_wrong_length",
+            CodeError::Empty => ErrorCode::CodeEmpty,
+            CodeError::NotDigits => ErrorCode::CodeNotDigits,
+            CodeError::WrongLength => ErrorCode::CodeWrongLength,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! makes easy. An impossible date is the person's typo, not a wrong guess: it gets its own error
 //! and must never count as a verification attempt.
 
+use crate::errors::ErrorCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -34,16 +35,16 @@ pub enum DobError {
 }
 
 impl DobError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            DobError::Missing => "dob_missing",
-            DobError::NotANumber => "dob_not_a_number",
-            DobError::InvalidMonth => "dob_invalid_month",
-            DobError::InvalidDay => "dob_invalid_day",
-            DobError::YearNotFourDigits => "dob_year_not_four_digits",
-            DobError::TooOld => "dob_too_old",
-            DobError::InFuture => "dob_in_future",
-            DobError::BadFormat => "dob_bad_format",
+            DobError::Missing => ErrorCode::DobMissing,
+            DobError::NotANumber => ErrorCode::DobNotANumber,
+            DobError::InvalidMonth => ErrorCode::DobInvalidMonth,
+            DobError::InvalidDay => ErrorCode::DobInvalidDay,
+            DobError::YearNotFourDigits => ErrorCode::DobYearNotFourDigits,
+            DobError::TooOld => ErrorCode::DobTooOld,
+            DobError::InFuture => ErrorCode::DobInFuture,
+            DobError::BadFormat => ErrorCode::DobBadFormat,
         }
     }
 }

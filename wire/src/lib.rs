@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod auth;
 pub mod code;
 pub mod dob;
+pub mod errors;
 pub mod messages;
 pub mod patients;
 pub mod phone;
@@ -17,5 +18,6 @@ pub mod text;
 
 pub use code::{CodeError, OneTimeCode};
 pub use dob::{DateOfBirth, DobError};
+pub use errors::ErrorCode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use text::{MessageError, NameError};

@@ -5,6 +5,7 @@
 //! is caught before a text is sent: area code and exchange cannot start with 0 or 1, and neither
 //! can be an N11 service code (411, 911, …).
 
+use crate::errors::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -32,14 +33,14 @@ pub enum PhoneError {
 
 impl PhoneError {
     /// A stable identifier the portal maps to a translated message.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            PhoneError::Empty => "phone_empty",
-            PhoneError::InvalidCharacters => "phone_invalid_characters",
-            PhoneError::NotUs => "phone_not_us",
-            PhoneError::WrongLength => "phone_wrong_length",
-            PhoneError::InvalidAreaCode => "phone_invalid_area_code",
-            PhoneError::InvalidExchange => "phone_invalid_exchange",
+            PhoneError::Empty => ErrorCode::PhoneEmpty,
+            PhoneError::InvalidCharacters => ErrorCode::PhoneInvalidCharacters,
+            PhoneError::NotUs => ErrorCode::PhoneNotUs,
+            PhoneError::WrongLength => ErrorCode::PhoneWrongLength,
+            PhoneError::InvalidAreaCode => ErrorCode::PhoneInvalidAreaCode,
+            PhoneError::InvalidExchange => ErrorCode::PhoneInvalidExchange,
         }
     }
 }

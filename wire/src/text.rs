@@ -1,6 +1,7 @@
 //! What people type as free text: names (of a dependent, of a guardian) and messages (SPEC 3.4.4).
 //! Checked the same way in the portal, before anything is sent, and by the server.
 
+use crate::errors::ErrorCode;
 use thiserror::Error;
 
 /// A person's first or last name: at most this many characters once trimmed.
@@ -20,11 +21,11 @@ pub enum NameError {
 
 impl NameError {
     /// The stable `error` code of the API.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            NameError::Empty => "name_empty",
-            NameError::TooLong => "name_too_long",
-            NameError::ControlCharacters => "name_control_characters",
+            NameError::Empty => ErrorCode::NameEmpty,
+            NameError::TooLong => ErrorCode::NameTooLong,
+            NameError::ControlCharacters => ErrorCode::NameControlCharacters,
         }
     }
 }
@@ -54,10 +55,10 @@ pub enum MessageError {
 
 impl MessageError {
     /// The stable `error` code of the API.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            MessageError::Empty => "message_empty",
-            MessageError::TooLong { .. } => "message_too_long",
+            MessageError::Empty => ErrorCode::MessageEmpty,
+            MessageError::TooLong { .. } => ErrorCode::MessageTooLong,
         }
     }
 }

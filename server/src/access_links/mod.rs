@@ -18,6 +18,7 @@ pub mod words;
 use axum::http::StatusCode;
 use wire::access_links::{AccessLink, AccessLinkStatus};
 use wire::api::Language;
+use wire::ErrorCode;
 
 use crate::auth::HOUR_MS;
 use crate::error::AppError;
@@ -36,7 +37,11 @@ pub const NOT_USABLE_MESSAGE: &str = "This link no longer works. Ask the practic
 
 /// The one answer for expired, used, revoked and unknown links and codes.
 pub fn not_usable() -> AppError {
-    AppError::refused(StatusCode::GONE, "link_not_usable", NOT_USABLE_MESSAGE)
+    AppError::refused(
+        StatusCode::GONE,
+        ErrorCode::LinkNotUsable,
+        NOT_USABLE_MESSAGE,
+    )
 }
 
 pub fn token_hash(key: &[u8], token: &str) -> String {

@@ -6,6 +6,7 @@ use super::{
 use std::net::IpAddr;
 use wire::access_links::{AccessLinkPreview, RedeemResponse};
 use wire::api::{LinkStatus, Relationship};
+use wire::ErrorCode;
 
 use crate::auth::{within_hourly_limit, SignedIn};
 use crate::error::{AppError, AppResult};
@@ -34,11 +35,18 @@ async fn count_code_attempt(
         (&ip_key, CODES_PER_IP_PER_HOUR),
         (&account_key, CODES_PER_ACCOUNT_PER_HOUR),
     ] {
-        within_hourly_limit(&mut tx, key, limit, now, "too_many_requests", |wait| {
-            format!(
+        within_hourly_limit(
+            &mut tx,
+            key,
+            limit,
+            now,
+            ErrorCode::TooManyRequests,
+            |wait| {
+                format!(
                 "Too many codes were tried. Try again in {wait}, or open the link in the e-mail."
             )
-        })
+            },
+        )
         .await?;
     }
     record_hit(&mut tx, &ip_key, now).await?;
@@ -81,7 +89,7 @@ async fn find(
         }
         (None, None) => {
             return Err(AppError::invalid(
-                "code_required",
+                ErrorCode::CodeRequired,
                 "code",
                 "Enter the four words from the e-mail.",
             ))
@@ -130,7 +138,7 @@ async fn whose(state: &AppState, signed_in: &SignedIn, row: &AccessLinkRow) -> A
 
 fn already_linked(first: &str, last: &str) -> AppError {
     AppError::Conflict {
-        code: "already_linked",
+        code: ErrorCode::AlreadyLinked,
         message: format!(
             "You can already see {first} {last}'s record in your account. This link was not used, so someone else can still use it."
         ),

@@ -4,6 +4,7 @@ use super::{code_hash, email_text, to_wire, token_hash, words, LINK_TTL_MS};
 use axum::http::StatusCode;
 use wire::access_links::AccessLink;
 use wire::api::Language;
+use wire::ErrorCode;
 
 use crate::error::{AppError, AppResult};
 use crate::notify::{Message, NotifyError};
@@ -23,14 +24,14 @@ pub async fn create(
     let email = match patient.email.as_deref().map(str::trim) {
         None | Some("") => {
             return Err(AppError::invalid(
-                "email_missing",
+                ErrorCode::EmailMissing,
                 "email",
                 "The patient has no e-mail address on file. Add one to the patient (patient update) and create the link again.",
             ))
         }
         Some(e) if !wire::records::valid_email(e) => {
             return Err(AppError::invalid(
-                "email_invalid",
+                ErrorCode::EmailInvalid,
                 "email",
                 "The patient's e-mail address on file is not valid. Correct it (patient update) and create the link again.",
             ))
@@ -94,13 +95,13 @@ pub async fn create(
         }
         return Err(match error {
             NotifyError::Recipient(_) | NotifyError::OptedOut(_) => AppError::invalid(
-                "email_undeliverable",
+                ErrorCode::EmailUndeliverable,
                 "email",
                 "The e-mail server refused the patient's address. Check it (patient update) and create the link again.",
             ),
             _ => AppError::Refused {
                 status: StatusCode::SERVICE_UNAVAILABLE,
-                code: "email_unavailable",
+                code: ErrorCode::EmailUnavailable,
                 message: "E-mails cannot be sent right now; the link was not created. Try again in a minute.".into(),
                 retry_after_seconds: Some(60),
             },
@@ -149,7 +150,7 @@ pub async fn revoke(
     let now = state.clock.now_ms();
     if row.used_at.is_some() {
         return Err(AppError::Conflict {
-            code: "link_used",
+            code: ErrorCode::LinkUsed,
             message: "This link was already used. Revoke the contact link it created instead."
                 .into(),
         });
@@ -176,7 +177,7 @@ pub async fn revoke(
         .ok_or(AppError::NotFound)?;
     if row.used_at.is_some() {
         return Err(AppError::Conflict {
-            code: "link_used",
+            code: ErrorCode::LinkUsed,
             message: "This link was already used. Revoke the contact link it created instead."
                 .into(),
         });

@@ -15,6 +15,7 @@ use wire::records::{
     Appointment, AppointmentInput, Document, Form, FormInput, OverviewEntry, Profile,
     ProfileUpdate, ProfileUpdated, TreatmentPlan, TreatmentPlanInput,
 };
+use wire::ErrorCode;
 
 use super::addr;
 use crate::auth::{ClientAddr, SignedIn};
@@ -323,7 +324,7 @@ async fn publish_document(
     if declared.is_some_and(|n| n > 2 * practice::records::MAX_DOCUMENT_BYTES) {
         return Err(AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
+            ErrorCode::FileTooLarge,
             "The file is larger than 10 MB.",
         ));
     }

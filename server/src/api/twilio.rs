@@ -11,6 +11,7 @@ use axum::Form;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::ApiError;
+use wire::ErrorCode;
 use wire::PhoneNumber;
 
 use crate::error::{AppError, AppResult};
@@ -87,7 +88,7 @@ async fn inbound_sms(
     let refused = || {
         AppError::refused(
             StatusCode::FORBIDDEN,
-            "signature_invalid",
+            ErrorCode::SignatureInvalid,
             "This webhook only accepts requests signed by Twilio.",
         )
     };

@@ -7,6 +7,7 @@
 use axum::http::{HeaderMap, StatusCode};
 use std::net::IpAddr;
 use wire::auth::{SendCodeResponse, SessionInfo, VerifyCodeRequest};
+use wire::ErrorCode;
 use wire::{OneTimeCode, PhoneNumber};
 
 use super::*;
@@ -39,7 +40,7 @@ fn parse_phone(input: &str) -> AppResult<PhoneNumber> {
 fn opted_out() -> AppError {
     AppError::refused(
         StatusCode::FORBIDDEN,
-        "opted_out",
+        ErrorCode::OptedOut,
         "This number has asked for no texts (it texted STOP). Text START to our number to receive sign-in codes again.",
     )
 }
@@ -70,7 +71,7 @@ pub async fn send_code(
         &ip_key,
         i64::from(state.config.sign_in_codes_per_ip_per_hour),
         now,
-        "too_many_requests",
+        ErrorCode::TooManyRequests,
         |wait| format!("Too many codes were asked for from this connection. Try again in {wait}."),
     )
     .await?;
@@ -79,7 +80,7 @@ pub async fn send_code(
         &phone_key,
         CODES_PER_PHONE_PER_HOUR,
         now,
-        "too_many_codes",
+        ErrorCode::TooManyCodes,
         |wait| {
             format!("Five codes were sent to this number in the last hour. Try again in {wait}.")
         },
@@ -89,7 +90,7 @@ pub async fn send_code(
         let wait = last + RESEND_WAIT_MS - now;
         if wait > 0 {
             return Err(AppError::too_many(
-                "resend_too_soon",
+                ErrorCode::ResendTooSoon,
                 ceil_seconds(wait),
                 format!(
                     "A code was just sent. You can ask for another in {}.",
@@ -151,13 +152,13 @@ async fn delivery_failed(
             opted_out()
         }
         NotifyError::Recipient(_) => AppError::invalid(
-            "phone_undeliverable",
+            ErrorCode::PhoneUndeliverable,
             "phone",
             "Texts cannot be delivered to this number. Check it, or use a mobile number.",
         ),
         NotifyError::RateLimited(_) | NotifyError::Unavailable(_) => AppError::Refused {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "sms_unavailable",
+            code: ErrorCode::SmsUnavailable,
             message: "Texts cannot be sent right now. Please try again in a minute.".into(),
             retry_after_seconds: Some(60),
         },
@@ -167,7 +168,7 @@ async fn delivery_failed(
 fn code_expired() -> AppError {
     AppError::refused(
         StatusCode::GONE,
-        "code_expired",
+        ErrorCode::CodeExpired,
         "This code no longer works (codes last 10 minutes and work once). Ask for a new code.",
     )
 }
@@ -175,7 +176,7 @@ fn code_expired() -> AppError {
 fn code_locked() -> AppError {
     AppError::refused(
         StatusCode::GONE,
-        "code_locked",
+        ErrorCode::CodeLocked,
         "Too many wrong tries: this code no longer works. Ask for a new code.",
     )
 }
@@ -219,7 +220,7 @@ pub async fn verify_code(
             match state.store.count_wrong_guess(&latest.id, now).await? {
                 WrongGuess::Counted { left } => AppError::refused(
                     StatusCode::UNAUTHORIZED,
-                    "code_incorrect",
+                    ErrorCode::CodeIncorrect,
                     format!(
                         "That code is not right. {left} {} left.",
                         if left == 1 { "try" } else { "tries" }

@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use std::net::{IpAddr, SocketAddr};
 use wire::auth::{PracticeSummary, SessionInfo};
+use wire::ErrorCode;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -104,7 +105,7 @@ pub(crate) async fn within_hourly_limit(
     key: &str,
     limit: i64,
     now: i64,
-    code: &'static str,
+    code: ErrorCode,
     message: impl FnOnce(String) -> String,
 ) -> AppResult<Window> {
     let window = lock_window(tx, key, now - HOUR_MS, now).await?;

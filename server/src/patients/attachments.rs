@@ -6,6 +6,7 @@ use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use wire::attachments::{Attachment, ACCEPTED_TYPES, MAX_FILE_BYTES, MAX_FILE_NAME_CHARS};
+use wire::ErrorCode;
 
 use super::{audit_read, PatientAccess};
 use crate::error::{AppError, AppResult};
@@ -46,7 +47,8 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
 pub fn clean_file_name(raw: &str) -> AppResult<String> {
     let decoded = percent_decode(raw);
     let name = decoded.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let invalid = |message: String| AppError::invalid("file_name_invalid", "file_name", message);
+    let invalid =
+        |message: String| AppError::invalid(ErrorCode::FileNameInvalid, "file_name", message);
     if name.is_empty() || name == "." || name == ".." {
         return Err(invalid("The file needs a name, e.g. photo.jpg.".into()));
     }
@@ -97,7 +99,7 @@ pub fn attachment(row: &AttachmentRow) -> Attachment {
 fn too_large(name: &str) -> AppError {
     AppError::refused(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
+        ErrorCode::FileTooLarge,
         format!("“{name}” is larger than 10 MB."),
     )
 }
@@ -105,7 +107,7 @@ fn too_large(name: &str) -> AppError {
 fn not_allowed(name: &str) -> AppError {
     AppError::refused(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "file_type_not_allowed",
+        ErrorCode::FileTypeNotAllowed,
         format!("“{name}” is not a file type we accept. Send a {ACCEPTED_TYPES} file."),
     )
 }
@@ -141,7 +143,7 @@ pub async fn upload(
     }
     if head_len == 0 {
         return Err(AppError::invalid(
-            "file_empty",
+            ErrorCode::FileEmpty,
             "file",
             format!("“{file_name}” is empty."),
         ));
@@ -172,15 +174,17 @@ pub async fn upload(
     drop(whole);
     let stored = stored.map_err(|e| match e {
         StorageError::TooLarge { .. } => too_large(&file_name),
-        StorageError::Empty => {
-            AppError::invalid("file_empty", "file", format!("“{file_name}” is empty."))
-        }
+        StorageError::Empty => AppError::invalid(
+            ErrorCode::FileEmpty,
+            "file",
+            format!("“{file_name}” is empty."),
+        ),
         StorageError::Body(_) => interrupted(),
         other => {
             tracing::error!(error = %other, "attachment storage failed");
             AppError::refused(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "storage_unavailable",
+                ErrorCode::StorageUnavailable,
                 "The file could not be stored. Try again in a moment.",
             )
         }
@@ -189,7 +193,7 @@ pub async fn upload(
         let _ = state.storage.delete(&stored.key).await;
         return Err(AppError::refused(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "file_type_not_allowed",
+            ErrorCode::FileTypeNotAllowed,
             format!("“{file_name}” is an incomplete JPEG image. Send the whole photo again."),
         ));
     }
@@ -237,7 +241,7 @@ pub async fn upload(
 
 fn interrupted() -> AppError {
     AppError::invalid(
-        "upload_interrupted",
+        ErrorCode::UploadInterrupted,
         "file",
         "The upload was interrupted. Send the file again.",
     )
@@ -288,7 +292,7 @@ pub async fn sweep(
         tracing::error!(error = %e, "cannot list stored files");
         AppError::refused(
             StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
+            ErrorCode::StorageUnavailable,
             "Stored files cannot be listed.",
         )
     })?;

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use wire::api::{LinkStatus, Relationship};
 use wire::messages::{AddDependentRequest, SenderKind};
 use wire::patients::PatientSummary;
+use wire::ErrorCode;
 
 use super::verify::{today_at, typed, verification_lifetime};
 use crate::auth::SignedIn;
@@ -47,7 +48,7 @@ pub async fn add(
     }) {
         return Err(AppError::refused(
             StatusCode::FORBIDDEN,
-            "guardian_link_required",
+            ErrorCode::GuardianLinkRequired,
             "Only a guardian already active at this practice can add a dependent here. Call the practice to add one.",
         ));
     }
@@ -61,7 +62,7 @@ pub async fn add(
     let dob = typed(&request.dob, today_at(&practice.time_zone, now), "dob")?.iso();
     if practice.asks_dependent_sex != 0 && request.sex.is_none() {
         return Err(AppError::invalid(
-            "sex_required",
+            ErrorCode::SexRequired,
             "sex",
             format!("{} asks for the dependent's sex.", practice.name),
         ));

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use wire::attachments::{Attachment, SendWithAttachments, MAX_FILES_PER_MESSAGE};
 use wire::messages::{ConversationStatus, MarkReadRequest, Message, SenderKind, Thread};
+use wire::ErrorCode;
 
 use super::{audit_read, PatientAccess};
 use crate::error::{AppError, AppResult};
@@ -156,7 +157,7 @@ pub async fn send(
     }
     if attachment_ids.len() > MAX_FILES_PER_MESSAGE {
         return Err(AppError::invalid(
-            "too_many_files",
+            ErrorCode::TooManyFiles,
             "attachment_ids",
             format!("A message can have at most {MAX_FILES_PER_MESSAGE} files."),
         ));
@@ -172,7 +173,7 @@ pub async fn send(
     };
     if !wire::messages::valid_client_key(&request.client_key) {
         return Err(AppError::invalid(
-            "client_key_invalid",
+            ErrorCode::ClientKeyInvalid,
             "client_key",
             "client_key must be 8 to 64 letters, digits or dashes",
         ));
@@ -231,7 +232,7 @@ pub async fn send(
     if taken != request_files.len() {
         tx.rollback().await?;
         return Err(AppError::invalid(
-            "attachment_not_found",
+            ErrorCode::AttachmentNotFound,
             "attachment_ids",
             "A file is no longer waiting to be sent. Upload it again.",
         ));

@@ -15,6 +15,7 @@ pub use verify::verify_dob;
 use axum::http::StatusCode;
 use wire::api::{LinkStatus, Relationship};
 use wire::patients::{AccessEvent, PatientDetail, PatientSummary};
+use wire::ErrorCode;
 
 use crate::auth::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::error::{AppError, AppResult};
@@ -43,7 +44,7 @@ pub fn locked(link: &LinkContext, left_ms: i64) -> AppError {
     let minutes = ceil_seconds(left_ms).div_ceil(60);
     AppError::Refused {
         status: StatusCode::LOCKED,
-        code: "locked",
+        code: ErrorCode::Locked,
         message: format!(
             "Too many wrong dates of birth: this record is locked for {} more {}. Call {} at {} for help.",
             minutes,
@@ -59,7 +60,7 @@ pub fn locked(link: &LinkContext, left_ms: i64) -> AppError {
 pub fn verify_first() -> AppError {
     AppError::refused(
         StatusCode::FORBIDDEN,
-        "verify_first",
+        ErrorCode::VerifyFirst,
         "Verify the patient's date of birth first.",
     )
 }

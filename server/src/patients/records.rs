@@ -7,6 +7,7 @@ use wire::records::{
     Address, Appointment, AppointmentStatus, Document, Form, FormStatus, OverviewEntry, Profile,
     ProfileUpdate, ProfileUpdated, TreatmentPlan,
 };
+use wire::ErrorCode;
 
 use super::verify::today_at;
 use super::{audit_read, verified_in_session, PatientAccess};
@@ -262,7 +263,7 @@ fn line(value: &str, field: &'static str, max: usize) -> AppResult<Option<String
     }
     if v.chars().count() > max || v.chars().any(char::is_control) {
         return Err(AppError::invalid(
-            "text_too_long",
+            ErrorCode::TextTooLong,
             field,
             format!("Use at most {max} letters, numbers and spaces."),
         ));
@@ -288,7 +289,7 @@ pub fn apply(current: &Profile, update: &ProfileUpdate) -> AppResult<(Profile, V
             let two_letters = v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase());
             if !v.is_empty() && !two_letters {
                 return Err(AppError::invalid(
-                    "state_invalid",
+                    ErrorCode::StateInvalid,
                     "address.state",
                     "Enter the state as two letters, like TX.",
                 ));
@@ -299,7 +300,7 @@ pub fn apply(current: &Profile, update: &ProfileUpdate) -> AppResult<(Profile, V
             let v = v.trim();
             if !v.is_empty() && !wire::records::valid_zip(v) {
                 return Err(AppError::invalid(
-                    "zip_invalid",
+                    ErrorCode::ZipInvalid,
                     "address.zip",
                     "Enter a 5-digit ZIP code, like 75001 (or 75001-1234).",
                 ));
@@ -311,7 +312,7 @@ pub fn apply(current: &Profile, update: &ProfileUpdate) -> AppResult<(Profile, V
         let v = v.trim();
         if !v.is_empty() && !wire::records::valid_email(v) {
             return Err(AppError::invalid(
-                "email_invalid",
+                ErrorCode::EmailInvalid,
                 "email",
                 "Enter an e-mail address like name@example.com.",
             ));

@@ -6,6 +6,7 @@ use chrono::{Months, NaiveDate};
 use wire::api::{LinkStatus, Relationship};
 use wire::patients::{GuardianDetails, TypedDate, VerifyDobRequest, VerifyDobResponse};
 use wire::DateOfBirth;
+use wire::ErrorCode;
 
 use super::{
     locked, DEVICE_VERIFICATION_MS, DOB_ATTEMPTS, DOB_LOCK_MS, GUARDIAN_MIN_AGE_YEARS,
@@ -45,7 +46,7 @@ pub(crate) fn typed(
 fn check_guardian(details: Option<&GuardianDetails>, today: NaiveDate) -> AppResult<Guardian> {
     let g = details.ok_or_else(|| {
         AppError::invalid(
-            "guardian_details_required",
+            ErrorCode::GuardianDetailsRequired,
             "guardian",
             "This is your first visit for this patient: give your own first name, last name and date of birth too.",
         )
@@ -58,7 +59,7 @@ fn check_guardian(details: Option<&GuardianDetails>, today: NaiveDate) -> AppRes
         .unwrap_or(today);
     if dob.date() > latest {
         return Err(AppError::invalid(
-            "guardian_too_young",
+            ErrorCode::GuardianTooYoung,
             "guardian.dob",
             format!("A guardian must be at least {GUARDIAN_MIN_AGE_YEARS} years old: check your own date of birth."),
         ));
@@ -135,7 +136,7 @@ pub async fn verify_dob(
                 let left = (DOB_ATTEMPTS - count).max(1);
                 Err(AppError::refused(
                     StatusCode::FORBIDDEN,
-                    "dob_incorrect",
+                    ErrorCode::DobIncorrect,
                     format!(
                         "That is not {}'s date of birth. Enter the patient's date of birth, not your own. {left} {} left before this record is locked for 60 minutes.",
                         link.first_name,

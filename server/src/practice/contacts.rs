@@ -9,6 +9,7 @@ use crate::store::accounts::{self, ContactLinkRow};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::{rfc3339, Store};
 use wire::api::{ContactLink, GuardianInput, LinkStatus, Relationship};
+use wire::ErrorCode;
 use wire::PhoneNumber;
 
 pub fn to_wire(row: ContactLinkRow) -> ContactLink {
@@ -50,7 +51,7 @@ pub async fn add_guardian(
         ),
         Some(link) if link.relationship != Relationship::Guardian => {
             return Err(AppError::Conflict {
-                code: "already_linked",
+                code: ErrorCode::AlreadyLinked,
                 message: format!(
                     "this phone number already acts for the patient as {}",
                     link.relationship.as_str()

@@ -4,6 +4,7 @@ use crate::store::audit::{self, AuditEvent};
 use crate::store::patients::{self as rows, PatientFields, PatientRow};
 use crate::store::{accounts, practices::PracticeRow, Store};
 use wire::api::{Language, Patient, PatientInput};
+use wire::ErrorCode;
 use wire::{DateOfBirth, PhoneNumber};
 
 pub const PAGE_LIMIT: i64 = 500;
@@ -144,7 +145,7 @@ pub async fn update(
     .await
     .map_err(|e| match e {
         AppError::Store(e) if e.is_unique_violation() => AppError::Conflict {
-            code: "external_id_taken",
+            code: ErrorCode::ExternalIdTaken,
             message: "another patient at this practice already has that external_id".into(),
         },
         other => other,

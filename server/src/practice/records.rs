@@ -9,6 +9,7 @@ use crate::store::records::{NewAppointment, NewDocument};
 use bytes::Bytes;
 use futures_util::Stream;
 use wire::records::{AppointmentInput, Document, FormInput, TreatmentPlanInput};
+use wire::ErrorCode;
 
 /// Largest document file (SPEC 3.8: 10 MB per file).
 pub const MAX_DOCUMENT_BYTES: u64 = 10 * 1024 * 1024;
@@ -29,14 +30,14 @@ fn text(value: &str, field: &'static str, max: usize) -> AppResult<String> {
     let v = value.trim();
     if v.is_empty() {
         return Err(AppError::invalid(
-            "text_required",
+            ErrorCode::TextRequired,
             field,
             format!("{field} is required"),
         ));
     }
     if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(AppError::invalid(
-            "text_invalid",
+            ErrorCode::TextInvalid,
             field,
             format!("{field} can have at most {max} printable characters"),
         ));
@@ -48,7 +49,11 @@ fn date(value: &str, field: &'static str) -> AppResult<String> {
     chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .map(|d| d.format("%Y-%m-%d").to_string())
         .map_err(|_| {
-            AppError::invalid("date_invalid", field, format!("{field} must be YYYY-MM-DD"))
+            AppError::invalid(
+                ErrorCode::DateInvalid,
+                field,
+                format!("{field} must be YYYY-MM-DD"),
+            )
         })
 }
 
@@ -64,7 +69,7 @@ pub async fn publish_appointment(
     let starts_at = chrono::DateTime::parse_from_rfc3339(input.starts_at.trim())
         .map_err(|_| {
             AppError::invalid(
-                "starts_at_invalid",
+                ErrorCode::StartsAtInvalid,
                 "starts_at",
                 "starts_at must be an RFC 3339 time with an offset, e.g. 2026-03-02T15:30:00-06:00",
             )
@@ -72,7 +77,7 @@ pub async fn publish_appointment(
         .timestamp_millis();
     if !(5..=480).contains(&input.duration_minutes) {
         return Err(AppError::invalid(
-            "duration_invalid",
+            ErrorCode::DurationInvalid,
             "duration_minutes",
             "duration_minutes must be between 5 and 480",
         ));
@@ -178,7 +183,7 @@ pub fn clean_file_name(name: &str) -> AppResult<String> {
         .collect();
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
         return Err(AppError::invalid(
-            "file_name_invalid",
+            ErrorCode::FileNameInvalid,
             "file_name",
             "file_name is required, e.g. results.pdf",
         ));
@@ -220,7 +225,7 @@ where
         .to_ascii_lowercase();
     if !DOCUMENT_TYPES.contains(&content_type.as_str()) {
         return Err(AppError::invalid(
-            "content_type_invalid",
+            ErrorCode::ContentTypeInvalid,
             "content_type",
             format!("Content-Type must be one of {}", DOCUMENT_TYPES.join(", ")),
         ));
@@ -232,12 +237,14 @@ where
     let stored = stored.map_err(|e| match e {
         StorageError::TooLarge { .. } => AppError::refused(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
+            ErrorCode::FileTooLarge,
             "The file is larger than 10 MB.",
         ),
-        StorageError::Empty => AppError::invalid("file_empty", "file", "The file is empty."),
+        StorageError::Empty => {
+            AppError::invalid(ErrorCode::FileEmpty, "file", "The file is empty.")
+        }
         StorageError::Body(_) => AppError::invalid(
-            "upload_interrupted",
+            ErrorCode::UploadInterrupted,
             "file",
             "The upload was interrupted. Send the file again.",
         ),
@@ -245,7 +252,7 @@ where
             tracing::error!(error = %other, "document storage failed");
             AppError::refused(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "storage_unavailable",
+                ErrorCode::StorageUnavailable,
                 "The file could not be stored. Try again in a moment.",
             )
         }

@@ -1,6 +1,7 @@
 //! Checks on what the practice side sends, beyond what the wire types already guarantee.
 
 use crate::error::{AppError, AppResult};
+use wire::ErrorCode;
 
 /// Trims a person's or practice's name and checks it is usable (`wire::text::person_name`, the
 /// same rule the portal applies), naming `field` in the error.
@@ -32,7 +33,7 @@ pub fn slug(value: &str) -> AppResult<String> {
         Ok(value.to_owned())
     } else {
         Err(AppError::invalid(
-            "slug_invalid",
+            ErrorCode::SlugInvalid,
             "slug",
             "slug must be 2 to 50 lowercase letters, digits and single dashes, like lakeside-family",
         ))
@@ -45,7 +46,7 @@ pub fn time_zone(value: &str) -> AppResult<String> {
         .map(|tz| tz.name().to_owned())
         .map_err(|_| {
             AppError::invalid(
-                "time_zone_invalid",
+                ErrorCode::TimeZoneInvalid,
                 "time_zone",
                 "time_zone must be an IANA zone such as America/Chicago",
             )
@@ -67,7 +68,7 @@ pub fn email(value: Option<&str>) -> AppResult<Option<String>> {
         Ok(Some(value.to_owned()))
     } else {
         Err(AppError::invalid(
-            "email_invalid",
+            ErrorCode::EmailInvalid,
             "email",
             "email must look like name@example.com",
         ))
@@ -80,7 +81,7 @@ pub fn external_id(value: Option<&str>) -> AppResult<Option<String>> {
     };
     if value.len() > 100 || value.chars().any(char::is_control) {
         return Err(AppError::invalid(
-            "external_id_invalid",
+            ErrorCode::ExternalIdInvalid,
             "external_id",
             "external_id can have at most 100 printable characters",
         ));

@@ -5,6 +5,7 @@ use crate::i18n::Strings;
 use gloo_net::http::{Request, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
+use wire::ErrorCode;
 use wire::{
     access_links::{AccessLinkPreview, RedeemResponse},
     api::{ApiError, Health},
@@ -41,17 +42,23 @@ impl ApiClientError {
         }
     }
 
+    /// The API's stable code, for an error answer.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiClientError::Api { body, .. } => Some(body.error),
+            _ => None,
+        }
+    }
+
     /// What to tell the person. The API's stable `error` code decides where the portal
     /// knows it; otherwise the HTTP status does. The API's English `message` is never shown.
     /// Codes of one endpoint (a wrong date of birth, say) are for the page that calls it.
     pub fn message(&self, t: &'static Strings) -> &'static str {
-        if let ApiClientError::Api { body, .. } = self {
-            match body.error.as_str() {
-                "rate_limited" | "too_many_requests" => return t.error_rate_limited,
-                "unauthorized" | "signed_out" => return t.error_signed_out,
-                "not_found" => return t.error_not_found,
-                _ => {}
-            }
+        match self.code() {
+            Some(ErrorCode::TooManyRequests) => return t.error_rate_limited,
+            Some(ErrorCode::Unauthorized | ErrorCode::SignedOut) => return t.error_signed_out,
+            Some(ErrorCode::NotFound) => return t.error_not_found,
+            _ => {}
         }
         match self.status() {
             None => t.error_network,
@@ -67,7 +74,7 @@ impl fmt::Display for ApiClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiClientError::Network => f.write_str("the server could not be reached"),
-            ApiClientError::Api { status, body } => write!(f, "{status} {}", body.error),
+            ApiClientError::Api { status, body } => write!(f, "{status} {}", body.error.as_str()),
             ApiClientError::Unexpected { status } => write!(f, "{status} unexpected answer"),
         }
     }
@@ -338,7 +345,7 @@ mod tests {
         ApiClientError::Api {
             status,
             body: ApiError {
-                error: error.into(),
+                error: serde_json::from_value(error.into()).unwrap(),
                 message: "English for developers".into(),
                 field: None,
                 retry_after_seconds: None,

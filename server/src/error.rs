@@ -122,7 +122,7 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let body = ApiError {
-            error: code.as_str().to_owned(),
+            error: code,
             message,
             field,
             retry_after_seconds,
@@ -149,7 +149,7 @@ impl IntoResponse for JsonRejection {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let body = ApiError {
-            error: ErrorCode::InvalidBody.as_str().to_owned(),
+            error: ErrorCode::InvalidBody,
             message: self.0.body_text(),
             field: None,
             retry_after_seconds: None,

@@ -17,6 +17,7 @@ use leptos::{prelude::*, reactive::owner::LocalStorage};
 use leptos_router::hooks::use_navigate;
 use web_sys::{File, FileList, HtmlInputElement, Url, XmlHttpRequest};
 use wire::attachments::{Attachment, MAX_FILES_PER_MESSAGE};
+use wire::ErrorCode;
 
 /// Where a chosen file is.
 #[derive(Clone, PartialEq)]
@@ -211,16 +212,15 @@ fn failure(t: &'static Strings, name: &str, error: &Option<ApiClientError>) -> (
         return (t.upload_cancelled.to_owned(), true);
     };
     let code = match error {
-        ApiClientError::Api { body, .. } => body.error.as_str(),
-        ApiClientError::Network => "upload_interrupted",
-        _ => "",
+        ApiClientError::Network => Some(ErrorCode::UploadInterrupted),
+        other => other.code(),
     };
     let (text, again) = match code {
-        "file_too_large" => (t.file_too_large, false),
-        "file_type_not_allowed" => (t.file_type_not_allowed, false),
-        "file_empty" => (t.file_empty, false),
-        "file_name_invalid" => (t.file_name_invalid, false),
-        "upload_interrupted" => (t.upload_interrupted, true),
+        Some(ErrorCode::FileTooLarge) => (t.file_too_large, false),
+        Some(ErrorCode::FileTypeNotAllowed) => (t.file_type_not_allowed, false),
+        Some(ErrorCode::FileEmpty) => (t.file_empty, false),
+        Some(ErrorCode::FileNameInvalid) => (t.file_name_invalid, false),
+        Some(ErrorCode::UploadInterrupted) => (t.upload_interrupted, true),
         _ => (t.upload_failed, true),
     };
     let text = text

@@ -7,6 +7,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wire::ErrorCode;
 use wire::{CodeError, DobError, NameError, PhoneError};
 
 /// Everything that can go wrong on the sign-in pages, each with a message that says how to fix
@@ -51,16 +52,16 @@ pub enum Problem {
 }
 
 /// The `DobError` behind a server's `dob_*` code.
-pub fn dob_error(code: &str) -> Option<DobError> {
+pub fn dob_error(code: ErrorCode) -> Option<DobError> {
     Some(match code {
-        "dob_missing" => DobError::Missing,
-        "dob_not_a_number" => DobError::NotANumber,
-        "dob_invalid_month" => DobError::InvalidMonth,
-        "dob_invalid_day" => DobError::InvalidDay,
-        "dob_year_not_four_digits" => DobError::YearNotFourDigits,
-        "dob_too_old" => DobError::TooOld,
-        "dob_in_future" => DobError::InFuture,
-        "dob_bad_format" => DobError::BadFormat,
+        ErrorCode::DobMissing => DobError::Missing,
+        ErrorCode::DobNotANumber => DobError::NotANumber,
+        ErrorCode::DobInvalidMonth => DobError::InvalidMonth,
+        ErrorCode::DobInvalidDay => DobError::InvalidDay,
+        ErrorCode::DobYearNotFourDigits => DobError::YearNotFourDigits,
+        ErrorCode::DobTooOld => DobError::TooOld,
+        ErrorCode::DobInFuture => DobError::InFuture,
+        ErrorCode::DobBadFormat => DobError::BadFormat,
         _ => return None,
     })
 }
@@ -75,24 +76,24 @@ impl Problem {
             };
         };
         let wait = body.retry_after_seconds.unwrap_or(60);
-        match body.error.as_str() {
-            "resend_too_soon" => Problem::ResendTooSoon(wait),
-            "too_many_codes" => Problem::TooManyCodes(wait),
-            "opted_out" => Problem::OptedOut,
-            "sms_unavailable" => Problem::SmsUnavailable,
-            "code_incorrect" => Problem::CodeIncorrect,
-            "code_expired" => Problem::CodeExpired,
-            "code_locked" => Problem::CodeLocked,
-            "phone_undeliverable" => Problem::Undeliverable,
-            "phone_empty" => Problem::Phone(PhoneError::Empty),
-            "phone_invalid_characters" => Problem::Phone(PhoneError::InvalidCharacters),
-            "phone_not_us" => Problem::Phone(PhoneError::NotUs),
-            "phone_wrong_length" => Problem::Phone(PhoneError::WrongLength),
-            "phone_invalid_area_code" => Problem::Phone(PhoneError::InvalidAreaCode),
-            "phone_invalid_exchange" => Problem::Phone(PhoneError::InvalidExchange),
-            "code_empty" => Problem::Code(CodeError::Empty),
-            "code_not_digits" => Problem::Code(CodeError::NotDigits),
-            "code_wrong_length" => Problem::Code(CodeError::WrongLength),
+        match body.error {
+            ErrorCode::ResendTooSoon => Problem::ResendTooSoon(wait),
+            ErrorCode::TooManyCodes => Problem::TooManyCodes(wait),
+            ErrorCode::OptedOut => Problem::OptedOut,
+            ErrorCode::SmsUnavailable => Problem::SmsUnavailable,
+            ErrorCode::CodeIncorrect => Problem::CodeIncorrect,
+            ErrorCode::CodeExpired => Problem::CodeExpired,
+            ErrorCode::CodeLocked => Problem::CodeLocked,
+            ErrorCode::PhoneUndeliverable => Problem::Undeliverable,
+            ErrorCode::PhoneEmpty => Problem::Phone(PhoneError::Empty),
+            ErrorCode::PhoneInvalidCharacters => Problem::Phone(PhoneError::InvalidCharacters),
+            ErrorCode::PhoneNotUs => Problem::Phone(PhoneError::NotUs),
+            ErrorCode::PhoneWrongLength => Problem::Phone(PhoneError::WrongLength),
+            ErrorCode::PhoneInvalidAreaCode => Problem::Phone(PhoneError::InvalidAreaCode),
+            ErrorCode::PhoneInvalidExchange => Problem::Phone(PhoneError::InvalidExchange),
+            ErrorCode::CodeEmpty => Problem::Code(CodeError::Empty),
+            ErrorCode::CodeNotDigits => Problem::Code(CodeError::NotDigits),
+            ErrorCode::CodeWrongLength => Problem::Code(CodeError::WrongLength),
             _ if *status == 429 => Problem::TooManyRequests(wait),
             _ => Problem::Server,
         }
@@ -359,7 +360,7 @@ mod tests {
         ApiClientError::Api {
             status,
             body: ApiError {
-                error: error.into(),
+                error: serde_json::from_value(error.into()).unwrap(),
                 message: "English for developers".into(),
                 field: None,
                 retry_after_seconds: retry,

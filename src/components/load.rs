@@ -19,6 +19,7 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use std::future::Future;
 use wire::api::LinkStatus;
+use wire::ErrorCode;
 
 /// An answer a page waits for: `None` while it comes.
 pub type Loaded<T> = RwSignal<Option<Result<T, ApiClientError>>>;
@@ -43,15 +44,15 @@ pub fn refused(
     let ApiClientError::Api { body, .. } = error else {
         return None;
     };
-    match body.error.as_str() {
-        "verify_first" => Some(format!("/patients/{id}/verify")),
-        "locked" => {
+    match body.error {
+        ErrorCode::VerifyFirst => Some(format!("/patients/{id}/verify")),
+        ErrorCode::Locked => {
             let wait = body.retry_after_seconds.unwrap_or(3600);
             current.update(|p| p.status = LinkStatus::Locked);
             current.lock_until.set(Some(session.deadline(wait)));
             Some(format!("/patients/{id}/locked"))
         }
-        "signed_out" => {
+        ErrorCode::SignedOut => {
             session.signed_out(None);
             None
         }

@@ -18,6 +18,7 @@ use crate::{
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use wire::access_links::AccessLinkPreview;
+use wire::ErrorCode;
 
 type Text = fn(&'static Strings) -> &'static str;
 
@@ -50,10 +51,10 @@ fn step_of(error: ApiClientError, session: Session) -> Step {
         session.signed_out(None);
     }
     match &error {
-        ApiClientError::Api { body, .. } if body.error == "link_not_usable" => {
+        ApiClientError::Api { body, .. } if body.error == ErrorCode::LinkNotUsable => {
             Step::Said(|t| t.link_dead_heading, |t| t.link_dead_body, false)
         }
-        ApiClientError::Api { body, .. } if body.error == "already_linked" => {
+        ApiClientError::Api { body, .. } if body.error == ErrorCode::AlreadyLinked => {
             Step::Said(|t| t.link_already_heading, |t| t.link_already_body, true)
         }
         _ => Step::Failed(error),

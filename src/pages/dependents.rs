@@ -19,6 +19,7 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
+use wire::ErrorCode;
 use wire::{
     messages::{AddDependentRequest, Sex},
     text::person_name,
@@ -100,21 +101,21 @@ fn AddDependent(slug: String) -> impl IntoView {
                 Err(error) => error,
             };
             let (code, field) = match &error {
-                ApiClientError::Api { body, .. } => (body.error.as_str(), body.field.as_deref()),
-                _ => ("", None),
+                ApiClientError::Api { body, .. } => (Some(body.error), body.field.as_deref()),
+                _ => (None, None),
             };
             let last = field == Some("last_name");
             let name = if last { last_p } else { first_p };
             let (signal, shown) = match code {
-                "guardian_link_required" => (problem, Problem::GuardianLinkRequired),
-                "sex_required" => (sex_p, Problem::SexRequired),
-                "name_empty" => (name, Problem::Name(last, NameError::Empty)),
-                "name_too_long" => (name, Problem::Name(last, NameError::TooLong)),
-                "name_control_characters" => {
+                Some(ErrorCode::GuardianLinkRequired) => (problem, Problem::GuardianLinkRequired),
+                Some(ErrorCode::SexRequired) => (sex_p, Problem::SexRequired),
+                Some(ErrorCode::NameEmpty) => (name, Problem::Name(last, NameError::Empty)),
+                Some(ErrorCode::NameTooLong) => (name, Problem::Name(last, NameError::TooLong)),
+                Some(ErrorCode::NameControlCharacters) => {
                     (name, Problem::Name(last, NameError::ControlCharacters))
                 }
-                "signed_out" => return session.signed_out(None),
-                code => match dob_error(code) {
+                Some(ErrorCode::SignedOut) => return session.signed_out(None),
+                code => match code.and_then(dob_error) {
                     Some(error) => (dob_p, Problem::Dob(error)),
                     None => (problem, Problem::from_api(&error)),
                 },

@@ -19,7 +19,8 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
-    pub error: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "code_incorrect"))]
+    pub error: crate::ErrorCode,
     pub message: String,
     /// The request field the error is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

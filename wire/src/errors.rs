@@ -3,11 +3,12 @@
 //! wire; a code the portal does not know (a newer server) is not an error for it, only a message
 //! it shows as it came.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+/// (De)serialised by its name through [`ErrorCode::as_str`] and its one parse, not by serde's
+/// derive: the derive's second table of names (as bytes) cost the portal's first load a
+/// kilobyte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     // Validation of what people type (`wire`'s own checks: phone numbers, codes, dates of birth, names, messages).
     PhoneEmpty,
@@ -87,9 +88,12 @@ pub enum ErrorCode {
     UploadInterrupted,
     AttachmentNotFound,
     StorageUnavailable,
+    /// A code this build does not know (a newer server): shown by its message alone.
+    Other,
 }
 
 crate::stored::stored_names!(ErrorCode, "error code", {
+    Other => "other",
     PhoneEmpty => "phone_empty",
     PhoneInvalidCharacters => "phone_invalid_characters",
     PhoneNotUs => "phone_not_us",
@@ -168,6 +172,19 @@ crate::stored::stored_names!(ErrorCode, "error code", {
     StorageUnavailable => "storage_unavailable",
 });
 
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Ok(name.parse().unwrap_or(ErrorCode::Other))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ErrorCode;
@@ -175,6 +192,7 @@ mod tests {
     #[test]
     fn every_code_is_its_serde_name_and_parses_back() {
         for name in [
+            "other",
             "phone_empty",
             "phone_invalid_characters",
             "phone_not_us",
@@ -256,5 +274,11 @@ mod tests {
             assert_eq!(code.as_str(), name);
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{name}\""));
         }
+    }
+
+    #[test]
+    fn a_code_this_build_does_not_know_reads_as_other() {
+        let code: ErrorCode = serde_json::from_str("\"something_new\"").unwrap();
+        assert_eq!(code, ErrorCode::Other);
     }
 }

@@ -27,7 +27,7 @@ async fn health(
             Err((
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(ApiError {
-                    error: wire::ErrorCode::DatabaseUnavailable.as_str().into(),
+                    error: wire::ErrorCode::DatabaseUnavailable,
                     message: "The database cannot be reached.".into(),
                     field: None,
                     retry_after_seconds: Some(5),

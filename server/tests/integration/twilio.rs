@@ -216,7 +216,7 @@ async fn twilios_error_answers_become_clear_errors(db: Db) {
     let r = app.request_code("+19728485002").await;
     assert_eq!(r.status(), 503);
     let e: ApiError = r.json().await.unwrap();
-    assert_eq!(e.error, "sms_unavailable");
+    assert_eq!(e.error.as_str(), "sms_unavailable");
     assert_eq!(e.retry_after_seconds, Some(60));
     error(500, None);
     let r = app.request_code("+19728485003").await;
@@ -226,7 +226,7 @@ async fn twilios_error_answers_become_clear_errors(db: Db) {
     let r = app.request_code("+19728485004").await;
     assert_eq!(r.status(), 403);
     let e: ApiError = r.json().await.unwrap();
-    assert_eq!(e.error, "opted_out");
+    assert_eq!(e.error.as_str(), "opted_out");
     assert!(app.store.is_opted_out("+19728485004").await.unwrap());
     let calls = fake.seen().len();
     app.clock.advance(Duration::from_secs(30));
@@ -306,7 +306,7 @@ async fn stop_and_start_by_signed_webhook(db: Db) {
     assert!(xml.ends_with("<Response/>"), "{xml}");
     let r = app.request_code(ANA).await;
     let e: ApiError = r.json().await.unwrap();
-    assert_eq!(e.error, "opted_out");
+    assert_eq!(e.error.as_str(), "opted_out");
     assert!(fake.seen().is_empty(), "no text to an opted-out number");
     let r = signed_inbound(&app, ANA, "START").await;
     assert_eq!(r.status(), 200);
@@ -367,7 +367,7 @@ async fn forged_or_missing_signatures_are_refused(db: Db) {
         let r = post_inbound(&app, &params, signature.clone()).await;
         assert_eq!(r.status(), 403, "{signature:?}");
         let e: ApiError = r.json().await.unwrap();
-        assert_eq!(e.error, "signature_invalid");
+        assert_eq!(e.error.as_str(), "signature_invalid");
     }
     // A valid signature for a different body.
     let mut tampered = params.clone();

@@ -29,7 +29,7 @@ async fn health_says_503_when_the_database_is_gone(db: Db) {
     let r = app.http.get(app.url("/api/health")).send().await.unwrap();
     assert_eq!(r.status(), 503);
     let body: wire::api::ApiError = r.json().await.unwrap();
-    assert_eq!(body.error, "database_unavailable");
+    assert_eq!(body.error.as_str(), "database_unavailable");
 }
 
 async fn openapi_describes_every_endpoint(db: Db) {
@@ -78,7 +78,7 @@ async fn openapi_describes_every_endpoint(db: Db) {
         let routed = r.status() != 404
             || r.json::<wire::api::ApiError>()
                 .await
-                .map(|e| e.error == "not_found")
+                .map(|e| e.error.as_str() == "not_found")
                 .unwrap_or(false);
         assert!(routed, "{path} is documented but not routed");
     }
@@ -94,7 +94,7 @@ async fn unknown_api_paths_are_json_404s_not_the_portal(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 404);
     let e: wire::api::ApiError = r.json().await.unwrap();
-    assert_eq!(e.error, "not_found");
+    assert_eq!(e.error.as_str(), "not_found");
 }
 
 async fn serves_the_portal_with_spa_fallback_and_cache_rules(db: Db) {

@@ -18,6 +18,7 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use wire::records::{valid_email, valid_zip, Address, Profile, ProfileUpdate};
+use wire::ErrorCode;
 
 type Text = fn(&'static Strings) -> &'static str;
 
@@ -176,18 +177,18 @@ fn profile_form(id: String, profile: Profile) -> impl IntoView {
                 Err(error) => error,
             };
             let (code, field) = match &error {
-                ApiClientError::Api { body, .. } => (body.error.as_str(), body.field.as_deref()),
-                _ => ("", None),
+                ApiClientError::Api { body, .. } => (Some(body.error), body.field.as_deref()),
+                _ => (None, None),
             };
-            if code == "signed_out" {
+            if code == Some(ErrorCode::SignedOut) {
                 return session.signed_out(None);
             }
             let at = FIELDS.iter().position(|f| Some(f.1) == field);
             let message: Option<Text> = match code {
-                "zip_invalid" => Some(|t| t.zip_invalid),
-                "state_invalid" => Some(|t| t.state_invalid),
-                "email_invalid" => Some(|t| t.email_invalid),
-                "text_too_long" => Some(|t| t.text_too_long),
+                Some(ErrorCode::ZipInvalid) => Some(|t| t.zip_invalid),
+                Some(ErrorCode::StateInvalid) => Some(|t| t.state_invalid),
+                Some(ErrorCode::EmailInvalid) => Some(|t| t.email_invalid),
+                Some(ErrorCode::TextTooLong) => Some(|t| t.text_too_long),
                 _ => None,
             };
             match (at, message) {

@@ -2,7 +2,7 @@
 //! at `/activate`, and the lock after two wrong dates at `/locked`.
 
 use crate::{
-    api::{self, ApiClientError},
+    api,
     components::{
         fields::{name_input, DateFields, DateInput},
         form::{busy_attr, busy_label, dob_error, report, ErrorSummary, Problem},
@@ -16,6 +16,7 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
+use wire::ErrorCode;
 use wire::{
     api::{LinkStatus, Relationship},
     patients::{GuardianDetails, VerifyDobRequest},
@@ -88,14 +89,12 @@ pub(super) fn Verify(id: String) -> impl IntoView {
             if let Some(target) = refused(&error, &id, session, current) {
                 return navigate(&target, replace());
             }
-            let code = match &error {
-                ApiClientError::Api { body, .. } => body.error.as_str(),
-                _ => "",
-            };
-            let shown = match code {
-                "dob_incorrect" => Problem::DobIncorrect(is_self),
-                "guardian_details_required" => return navigate(&activate, replace()),
-                code => dob_error(code).map_or_else(|| Problem::from_api(&error), Problem::Dob),
+            let shown = match error.code() {
+                Some(ErrorCode::DobIncorrect) => Problem::DobIncorrect(is_self),
+                Some(ErrorCode::GuardianDetailsRequired) => return navigate(&activate, replace()),
+                code => code
+                    .and_then(dob_error)
+                    .map_or_else(|| Problem::from_api(&error), Problem::Dob),
             };
             report(problem, shown);
         });

@@ -125,7 +125,7 @@ async fn patient_input_is_checked(db: Db) {
         .await;
         assert_eq!(r.status(), 422, "{body}");
         let e: ApiError = r.json().await.unwrap();
-        assert_eq!(e.error, code, "{body}");
+        assert_eq!(e.error.as_str(), code, "{body}");
         assert_eq!(e.field.as_deref(), field, "{body}");
     }
     let list: Vec<Patient> = get(&app, &admin, "/api/practice/practices/lakeside/patients")

@@ -112,7 +112,10 @@ async fn guardians_are_added_once_and_wait_for_activation(db: Db) {
     )
     .await;
     assert_eq!(r.status(), 409);
-    assert_eq!(r.json::<ApiError>().await.unwrap().error.as_str(), "already_linked");
+    assert_eq!(
+        r.json::<ApiError>().await.unwrap().error.as_str(),
+        "already_linked"
+    );
 }
 
 on_both_databases!(

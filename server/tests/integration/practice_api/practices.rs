@@ -17,7 +17,10 @@ async fn requires_a_valid_token(db: Db) {
         .unwrap();
     assert_eq!(none.status(), 401);
     assert_eq!(none.headers()["www-authenticate"], "Bearer");
-    assert_eq!(none.json::<ApiError>().await.unwrap().error.as_str(), "unauthorized");
+    assert_eq!(
+        none.json::<ApiError>().await.unwrap().error.as_str(),
+        "unauthorized"
+    );
     assert_eq!(
         get(&app, "ppt_guessed", "/api/practice/practices")
             .await
@@ -94,7 +97,11 @@ async fn practice_input_is_checked(db: Db) {
     for (body, status, code) in cases {
         let r = post(&app, &admin, "/api/practice/practices", body.clone()).await;
         assert_eq!(r.status(), status, "{body}");
-        assert_eq!(r.json::<ApiError>().await.unwrap().error.as_str(), code, "{body}");
+        assert_eq!(
+            r.json::<ApiError>().await.unwrap().error.as_str(),
+            code,
+            "{body}"
+        );
     }
     let not_json = app
         .http
@@ -151,7 +158,10 @@ async fn a_practice_token_sees_only_its_practice(db: Db) {
     ] {
         let r = get(&app, &token, &path).await;
         assert_eq!(r.status(), 404, "{path}");
-        assert_eq!(r.json::<ApiError>().await.unwrap().error.as_str(), "not_found");
+        assert_eq!(
+            r.json::<ApiError>().await.unwrap().error.as_str(),
+            "not_found"
+        );
     }
     assert_eq!(
         post(&app, &token, "/api/practice/practices", other)

@@ -84,9 +84,30 @@ pub fn message_text(input: &str) -> Result<String, MessageError> {
     Ok(text.to_owned())
 }
 
+/// A message's body: its text by [`message_text`], except that a message with files may have
+/// no text at all (then the body is empty). The one rule for the portal's pages and the server.
+pub fn message_body(input: &str, files: usize) -> Result<String, MessageError> {
+    match message_text(input) {
+        Err(MessageError::Empty) if files > 0 => Ok(String::new()),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_with_files_may_have_no_text() {
+        assert_eq!(message_body(" \n ", 1), Ok(String::new()));
+        assert_eq!(message_body(" \n ", 0), Err(MessageError::Empty));
+        assert_eq!(message_body(" Hi ", 2), Ok("Hi".into()));
+        let long = "a".repeat(MAX_MESSAGE_CHARS + 1);
+        assert!(matches!(
+            message_body(&long, 1),
+            Err(MessageError::TooLong { .. })
+        ));
+    }
 
     #[test]
     fn names_are_trimmed_and_must_have_content() {

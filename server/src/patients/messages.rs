@@ -164,13 +164,8 @@ pub async fn send(
     }
     let request_files = attachment_ids;
     let request = &request.message;
-    // With files the text may be empty; any text there is follows the usual rule.
-    let body = if !request_files.is_empty() && request.body.trim().is_empty() {
-        String::new()
-    } else {
-        wire::text::message_text(&request.body)
-            .map_err(|e| AppError::invalid(e.code(), "body", e.to_string()))?
-    };
+    let body = wire::text::message_body(&request.body, request_files.len())
+        .map_err(|e| AppError::invalid(e.code(), "body", e.to_string()))?;
     if !wire::messages::valid_client_key(&request.client_key) {
         return Err(AppError::invalid(
             ErrorCode::ClientKeyInvalid,

@@ -26,7 +26,7 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
-use wire::{attachments::Attachment, messages::SenderKind, text::message_text, MessageError};
+use wire::{attachments::Attachment, messages::SenderKind, text::message_body, MessageError};
 
 /// The page, under the patient bar.
 #[component]
@@ -121,14 +121,7 @@ pub(super) fn Conversation(id: String) -> impl IntoView {
         let Some(uploads) = untrack(|| files.attachments()) else {
             return focus("message-files-waiting");
         };
-        match message_text(&draft.get_untracked()) {
-            // With files the text may be empty.
-            Err(MessageError::Empty) if !uploads.is_empty() => {
-                problem.set(None);
-                busy.set(true);
-                files.clear();
-                talk.send(new_key(), String::new(), uploads, Some(busy));
-            }
+        match message_body(&draft.get_untracked(), uploads.len()) {
             Err(MessageError::Empty) => report(problem, Problem::MessageEmpty),
             Err(MessageError::TooLong { chars }) => report(problem, Problem::MessageTooLong(chars)),
             Ok(body) => {

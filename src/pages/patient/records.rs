@@ -25,8 +25,7 @@ use wire::{
     attachments::SendWithAttachments,
     messages::SendMessageRequest,
     records::{Appointment, AppointmentStatus, Document, Form, FormStatus, TreatmentPlan},
-    text::message_text,
-    MessageError,
+    text::message_body,
 };
 
 type Text = fn(&'static Strings) -> &'static str;
@@ -283,13 +282,9 @@ fn send_documents(id: String, sent: RwSignal<u32>) -> impl IntoView {
             }
             Some(uploads) => uploads,
         };
-        let body = match message_text(&note.get_untracked()) {
+        let body = match message_body(&note.get_untracked(), uploads.len()) {
             Ok(body) => body,
-            Err(MessageError::Empty) => String::new(),
-            Err(MessageError::TooLong { chars }) => {
-                let _ = chars;
-                return report(problem, Problem::Invalid("note", |t| t.note_too_long));
-            }
+            Err(_) => return report(problem, Problem::Invalid("note", |t| t.note_too_long)),
         };
         problem.set(None);
         busy.set(true);

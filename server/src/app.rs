@@ -93,7 +93,7 @@ pub async fn serve(
 async fn sweep_files(state: AppState) {
     const GRACE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
     loop {
-        match crate::patients::attachments::sweep(
+        match crate::uploads::patient::sweep(
             &state.store,
             &state.storage,
             state.clock.now_ms(),

@@ -43,7 +43,7 @@ impl AppState {
         let code_key: Arc<[u8]> = match &config.secret_key {
             Some(key) => key.expose().as_bytes().into(),
             None => store
-                .server_secret(crate::auth::codes::DEV_KEY_NAME, clock.now_ms())
+                .server_secret(crate::sign_in::codes::DEV_KEY_NAME, clock.now_ms())
                 .await
                 .map_err(StateError::Store)?
                 .into_bytes()

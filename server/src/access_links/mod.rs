@@ -20,9 +20,9 @@ use wire::access_links::{AccessLink, AccessLinkStatus};
 use wire::api::Language;
 use wire::ErrorCode;
 
-use crate::auth::HOUR_MS;
 use crate::error::AppError;
 use crate::secrets::hmac_sha256_hex;
+use crate::sign_in::HOUR_MS;
 use crate::store::access_links::AccessLinkRow;
 use crate::store::rfc3339;
 

@@ -8,8 +8,8 @@ use wire::access_links::{AccessLinkPreview, RedeemResponse};
 use wire::api::{LinkStatus, Relationship};
 use wire::ErrorCode;
 
-use crate::auth::{within_hourly_limit, SignedIn};
 use crate::error::{AppError, AppResult};
+use crate::sign_in::{within_hourly_limit, SignedIn};
 use crate::state::AppState;
 use crate::store::access_links::{self as links, AccessLinkRow};
 use crate::store::accounts;

@@ -9,8 +9,8 @@ use wire::access_links::{AccessLinkPreview, CodePreviewRequest, RedeemRequest, R
 use wire::api::ApiError;
 
 use crate::access_links;
-use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppResult};
+use crate::sign_in::{ClientAddr, SignedIn};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -1,14 +1,14 @@
 //! The JSON API under `/api/`, and its OpenAPI description built from the same handlers.
 
 pub mod access_links;
-pub mod attachments;
-pub mod auth;
 pub mod health;
-pub mod messages;
+pub mod messaging;
 pub mod patients;
 pub mod practice;
 pub mod records;
+pub mod sign_in;
 pub mod twilio;
+pub mod uploads;
 
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
@@ -49,7 +49,7 @@ impl Modify for PracticeTokenScheme {
 }
 
 /// The client address as text, for the audit log.
-fn addr(crate::auth::ClientAddr(a): crate::auth::ClientAddr) -> Option<String> {
+fn addr(crate::sign_in::ClientAddr(a): crate::sign_in::ClientAddr) -> Option<String> {
     a.map(|a| a.to_string())
 }
 
@@ -66,13 +66,13 @@ fn created_or_ok(created: bool) -> axum::http::StatusCode {
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let api = OpenApiRouter::new()
         .merge(health::routes())
-        .merge(auth::routes())
+        .merge(sign_in::routes())
         .merge(twilio::routes())
         .merge(patients::routes())
-        .merge(messages::routes())
+        .merge(messaging::routes())
         .merge(access_links::routes())
         .merge(records::routes())
-        .merge(attachments::routes())
+        .merge(uploads::routes())
         .merge(practice::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api", api)

@@ -11,9 +11,9 @@ use wire::patients::{
 };
 
 use super::addr;
-use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppResult};
 use crate::patients::{self, PatientAccess};
+use crate::sign_in::{ClientAddr, SignedIn};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {

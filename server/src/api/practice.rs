@@ -179,7 +179,7 @@ async fn list_contacts(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<Vec<ContactLink>>> {
     Ok(Json(
-        practice::contacts::list(&s.store, &caller, &slug, &id).await?,
+        crate::contacts::list(&s.store, &caller, &slug, &id).await?,
     ))
 }
 
@@ -196,7 +196,7 @@ async fn add_guardian(
     ApiJson(input): ApiJson<GuardianInput>,
 ) -> AppResult<(StatusCode, Json<ContactLink>)> {
     let (link, created) =
-        practice::contacts::add_guardian(&s.store, &caller, &slug, &id, &input, s.clock.now_ms())
+        crate::contacts::add_guardian(&s.store, &caller, &slug, &id, &input, s.clock.now_ms())
             .await?;
     Ok((created_or_ok(created), Json(link)))
 }
@@ -251,7 +251,8 @@ async fn list_conversations(
     Query(query): Query<InboxQuery>,
 ) -> AppResult<Json<Vec<ConversationSummary>>> {
     Ok(Json(
-        practice::conversations::list(&s.store, &caller, &slug, query.status, query.offset).await?,
+        crate::messaging::practice::list(&s.store, &caller, &slug, query.status, query.offset)
+            .await?,
     ))
 }
 
@@ -266,7 +267,7 @@ async fn show_conversation(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<PracticeThread>> {
     Ok(Json(
-        practice::conversations::show(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
+        crate::messaging::practice::show(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
     ))
 }
 
@@ -281,9 +282,15 @@ async fn reply(
     Path((slug, id)): Path<(String, String)>,
     ApiJson(request): ApiJson<ReplyRequest>,
 ) -> AppResult<(StatusCode, Json<PracticeMessage>)> {
-    let message =
-        practice::conversations::reply(&s.store, &caller, &slug, &id, &request, s.clock.now_ms())
-            .await?;
+    let message = crate::messaging::practice::reply(
+        &s.store,
+        &caller,
+        &slug,
+        &id,
+        &request,
+        s.clock.now_ms(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -299,8 +306,15 @@ async fn assign_conversation(
     ApiJson(request): ApiJson<AssignRequest>,
 ) -> AppResult<Json<ConversationSummary>> {
     Ok(Json(
-        practice::conversations::assign(&s.store, &caller, &slug, &id, &request, s.clock.now_ms())
-            .await?,
+        crate::messaging::practice::assign(
+            &s.store,
+            &caller,
+            &slug,
+            &id,
+            &request,
+            s.clock.now_ms(),
+        )
+        .await?,
     ))
 }
 
@@ -314,7 +328,7 @@ async fn close_conversation(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<ConversationSummary>> {
     Ok(Json(
-        practice::conversations::close(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
+        crate::messaging::practice::close(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
     ))
 }
 
@@ -329,7 +343,7 @@ async fn start_conversation(
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Json<ConversationSummary>> {
     Ok(Json(
-        practice::conversations::start(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
+        crate::messaging::practice::start(&s.store, &caller, &slug, &id, s.clock.now_ms()).await?,
     ))
 }
 
@@ -344,7 +358,7 @@ async fn list_duplicates(
     Path(slug): Path<String>,
 ) -> AppResult<Json<Vec<PossibleDuplicate>>> {
     Ok(Json(
-        practice::conversations::duplicates(&s.store, &caller, &slug).await?,
+        crate::messaging::practice::duplicates(&s.store, &caller, &slug).await?,
     ))
 }
 
@@ -406,7 +420,7 @@ async fn revoke_contact(
     Path((slug, patient, contact)): Path<(String, String, String)>,
 ) -> AppResult<Json<ContactLink>> {
     Ok(Json(
-        practice::contacts::revoke(
+        crate::contacts::revoke(
             &s.store,
             &caller,
             &slug,

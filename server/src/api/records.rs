@@ -18,10 +18,11 @@ use wire::records::{
 use wire::ErrorCode;
 
 use super::addr;
-use crate::auth::{ClientAddr, SignedIn};
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::patients::{records, PatientAccess};
-use crate::practice::{self, Caller};
+use crate::patients::PatientAccess;
+use crate::practice::Caller;
+use crate::records::patient as records;
+use crate::sign_in::{ClientAddr, SignedIn};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -256,7 +257,7 @@ async fn publish_appointment(
     Path((slug, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<AppointmentInput>,
 ) -> AppResult<(StatusCode, Json<Published>)> {
-    let id = practice::records::publish_appointment(&s, &caller, &slug, &id, &input).await?;
+    let id = crate::records::practice::publish_appointment(&s, &caller, &slug, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(Published { id })))
 }
 
@@ -270,7 +271,7 @@ async fn publish_plan(
     Path((slug, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<TreatmentPlanInput>,
 ) -> AppResult<(StatusCode, Json<Published>)> {
-    let id = practice::records::publish_plan(&s, &caller, &slug, &id, &input).await?;
+    let id = crate::records::practice::publish_plan(&s, &caller, &slug, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(Published { id })))
 }
 
@@ -284,7 +285,7 @@ async fn publish_form(
     Path((slug, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<FormInput>,
 ) -> AppResult<(StatusCode, Json<Published>)> {
-    let id = practice::records::publish_form(&s, &caller, &slug, &id, &input).await?;
+    let id = crate::records::practice::publish_form(&s, &caller, &slug, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(Published { id })))
 }
 
@@ -321,7 +322,7 @@ async fn publish_document(
         .and_then(|v| v.parse::<u64>().ok());
     // Just over the limit is read (and discarded) while storing, so the client gets the 413
     // rather than a connection closed while it sends; far over is refused before reading.
-    if declared.is_some_and(|n| n > 2 * practice::records::MAX_DOCUMENT_BYTES) {
+    if declared.is_some_and(|n| n > 2 * crate::records::practice::MAX_DOCUMENT_BYTES) {
         return Err(AppError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::FileTooLarge,
@@ -343,12 +344,12 @@ async fn publish_document(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let stream = body.into_data_stream().boxed();
-    let document = practice::records::publish_document(
+    let document = crate::records::practice::publish_document(
         &s,
         &caller,
         &slug,
         &id,
-        &practice::records::DocumentMeta {
+        &crate::records::practice::DocumentMeta {
             title: &params.title,
             date: &params.date,
             file_name: &file_name,

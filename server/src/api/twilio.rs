@@ -140,7 +140,7 @@ async fn inbound_sms(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::PRODUCT_NAME;
+    use crate::sign_in::PRODUCT_NAME;
 
     #[test]
     fn keywords_ignore_case_and_spaces() {

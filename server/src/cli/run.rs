@@ -163,7 +163,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             patient,
             phone,
         }) => {
-            let (link, _) = practice::contacts::add_guardian(
+            let (link, _) = crate::contacts::add_guardian(
                 &store,
                 &caller,
                 &practice,
@@ -175,7 +175,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             print(serde_json::json!(link));
         }
         Command::Guardian(GuardianCommand::List { practice, patient }) => print(serde_json::json!(
-            practice::contacts::list(&store, &caller, &practice, &patient).await?
+            crate::contacts::list(&store, &caller, &practice, &patient).await?
         )),
         Command::Audit { practice, patient } => print(serde_json::json!(
             practice::audit::for_patient(&store, &caller, &practice, &patient).await?
@@ -204,7 +204,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Conversations(command) => match command {
             ConversationsCommand::List { practice, status } => print(serde_json::json!(
-                practice::conversations::list(
+                crate::messaging::practice::list(
                     &store,
                     &caller,
                     &practice,
@@ -214,7 +214,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 .await?
             )),
             ConversationsCommand::Show { practice, id } => print(serde_json::json!(
-                practice::conversations::show(&store, &caller, &practice, &id, now).await?
+                crate::messaging::practice::show(&store, &caller, &practice, &id, now).await?
             )),
             ConversationsCommand::Reply {
                 practice,
@@ -222,7 +222,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 body,
                 author,
             } => print(serde_json::json!(
-                practice::conversations::reply(
+                crate::messaging::practice::reply(
                     &store,
                     &caller,
                     &practice,
@@ -233,7 +233,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 .await?
             )),
             ConversationsCommand::Assign { practice, id, to } => print(serde_json::json!(
-                practice::conversations::assign(
+                crate::messaging::practice::assign(
                     &store,
                     &caller,
                     &practice,
@@ -244,14 +244,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 .await?
             )),
             ConversationsCommand::Close { practice, id } => print(serde_json::json!(
-                practice::conversations::close(&store, &caller, &practice, &id, now).await?
+                crate::messaging::practice::close(&store, &caller, &practice, &id, now).await?
             )),
             ConversationsCommand::Start { practice, patient } => print(serde_json::json!(
-                practice::conversations::start(&store, &caller, &practice, &patient, now).await?
+                crate::messaging::practice::start(&store, &caller, &practice, &patient, now)
+                    .await?
             )),
         },
         Command::Duplicates { practice } => print(serde_json::json!(
-            practice::conversations::duplicates(&store, &caller, &practice).await?
+            crate::messaging::practice::duplicates(&store, &caller, &practice).await?
         )),
         Command::AccessLink(command) => {
             let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
@@ -276,12 +277,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             id,
         }) => {
             print(serde_json::json!(
-                practice::contacts::revoke(&store, &caller, &practice, &patient, &id, now).await?
+                crate::contacts::revoke(&store, &caller, &practice, &patient, &id, now).await?
             ));
         }
         Command::Attachments(AttachmentsCommand::Download { practice, id, out }) => {
             let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
-            let row = practice::attachments::for_download(&state, &caller, &practice, &id).await?;
+            let row =
+                crate::uploads::practice::for_download(&state, &caller, &practice, &id).await?;
             let mut stream = state
                 .storage
                 .get(&row.storage_key)
@@ -300,9 +302,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             tokio::io::AsyncWriteExt::flush(&mut file)
                 .await
                 .map_err(|e| Failure::App(format!("cannot write {}: {e}", out.display())))?;
-            print(serde_json::json!(crate::patients::attachments::attachment(
-                &row
-            )));
+            print(serde_json::json!(crate::uploads::patient::attachment(&row)));
         }
         Command::Record(command) => {
             let state = AppState::new(store.clone(), config.clone(), Clock::system()).await?;
@@ -337,7 +337,7 @@ async fn run_record(
             status,
             external_id,
         } => {
-            practice::records::publish_appointment(
+            crate::records::practice::publish_appointment(
                 state,
                 caller,
                 &practice,
@@ -360,7 +360,7 @@ async fn run_record(
             body,
             external_id,
         } => {
-            practice::records::publish_plan(
+            crate::records::practice::publish_plan(
                 state,
                 caller,
                 &practice,
@@ -381,7 +381,7 @@ async fn run_record(
             due,
             external_id,
         } => {
-            practice::records::publish_form(
+            crate::records::practice::publish_form(
                 state,
                 caller,
                 &practice,
@@ -413,12 +413,12 @@ async fn run_record(
                 content_type.unwrap_or_else(|| super::content_type_for(&file).to_owned());
             let stream =
                 futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
-            let document = practice::records::publish_document(
+            let document = crate::records::practice::publish_document(
                 state,
                 caller,
                 &practice,
                 &patient,
-                &practice::records::DocumentMeta {
+                &crate::records::practice::DocumentMeta {
                     title: &title,
                     date: &date,
                     file_name: &file_name,

@@ -5,8 +5,8 @@ use axum::http::request::Parts;
 use wire::api::LinkStatus;
 
 use super::{locked, verified_in_session, verify_first};
-use crate::auth::{SessionPeek, SignedIn};
 use crate::error::AppError;
+use crate::sign_in::{SessionPeek, SignedIn};
 use crate::state::AppState;
 use crate::store::links::LinkContext;
 

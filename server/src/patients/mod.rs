@@ -2,12 +2,8 @@
 //! verification with guardian activation, and the one authorization gate, [`PatientAccess`],
 //! that every patient-scoped endpoint (`/api/patients/{id}/…`) takes.
 
-pub mod attachments;
-pub mod dependents;
 mod gate;
-pub mod messages;
-pub mod records;
-mod verify;
+pub mod verify;
 
 pub use gate::{PatientAccess, PatientPeek};
 pub use verify::verify_dob;
@@ -17,8 +13,8 @@ use wire::api::{LinkStatus, Relationship};
 use wire::patients::{AccessEvent, PatientDetail, PatientSummary};
 use wire::ErrorCode;
 
-use crate::auth::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::error::{AppError, AppResult};
+use crate::sign_in::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::links::LinkContext;
@@ -67,7 +63,7 @@ pub fn verify_first() -> AppError {
 
 /// Whether this session (or its remembered device) verified the link's date of birth and the
 /// verification still holds at `now`.
-async fn verified_in_session(
+pub(crate) async fn verified_in_session(
     state: &AppState,
     signed_in: &SignedIn,
     link_id: &str,

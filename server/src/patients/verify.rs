@@ -12,13 +12,13 @@ use super::{
     locked, DEVICE_VERIFICATION_MS, DOB_ATTEMPTS, DOB_LOCK_MS, GUARDIAN_MIN_AGE_YEARS,
     GUARDIAN_VERIFICATION_MS,
 };
-use crate::auth::{masked, SignedIn, SESSION_ABSOLUTE_MS};
 use crate::error::{AppError, AppResult};
-use crate::practice::validate;
+use crate::sign_in::{masked, SignedIn, SESSION_ABSOLUTE_MS};
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations;
 use crate::store::links::{self, LinkContext, WrongAnswer};
+use crate::validate;
 
 struct Guardian {
     first_name: String,
@@ -193,7 +193,7 @@ pub async fn verify_dob(
     audit::record_at(&mut tx, &event("dob.verify"), now).await?;
     tx.commit().await?;
     Ok(VerifyDobResponse {
-        verified_for_seconds: crate::auth::ceil_seconds(expires_at - now),
+        verified_for_seconds: crate::sign_in::ceil_seconds(expires_at - now),
     })
 }
 

@@ -53,7 +53,7 @@ pub async fn lockouts(
             patient_id: row.patient_id,
             patient_name: format!("{} {}", row.first_name, row.last_name),
             relationship: row.relationship,
-            phone: crate::auth::masked(&row.phone),
+            phone: crate::sign_in::masked(&row.phone),
             locked_at: row.locked_at.map(rfc3339),
             locked_until: rfc3339(row.locked_until),
         })

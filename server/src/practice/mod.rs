@@ -1,14 +1,9 @@
 //! The practice side's operations (SPEC 4), written once and called by both the token-protected
 //! HTTP API (`api::practice`) and the command line (`cli`).
 
-pub mod attachments;
 pub mod audit;
-pub mod contacts;
-pub mod conversations;
 pub mod patients;
 pub mod practices;
-pub mod records;
-pub(crate) mod validate;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -1,8 +1,9 @@
-use super::{validate, Caller};
+use super::Caller;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::patients::{self as rows, PatientFields, PatientRow};
 use crate::store::{accounts, practices::PracticeRow, Store};
+use crate::validate;
 use wire::api::{Language, Patient, PatientInput};
 use wire::ErrorCode;
 use wire::{DateOfBirth, PhoneNumber};

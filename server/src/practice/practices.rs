@@ -1,7 +1,8 @@
-use super::{validate, Caller};
+use super::Caller;
 use crate::error::{AppError, AppResult};
 use crate::store::practices::{NewPractice, PracticeRow};
 use crate::store::Store;
+use crate::validate;
 use wire::api::{Practice, PracticeInput};
 use wire::PhoneNumber;
 

@@ -194,7 +194,7 @@ pub async fn seed(store: &Store, now: i64) -> AppResult<()> {
     }
     for child in ["demo-lily-carter", "demo-noah-carter"] {
         let (id, slug) = &ids[child];
-        practice::contacts::add_guardian(
+        crate::contacts::add_guardian(
             store,
             &caller,
             slug,
@@ -219,8 +219,8 @@ pub async fn seed(store: &Store, now: i64) -> AppResult<()> {
         .any(|m| m.sender_kind == SenderKind::Practice);
     if !has_practice_message {
         let conversation =
-            practice::conversations::start(store, &caller, LAKESIDE.slug, maria, now).await?;
-        practice::conversations::reply(
+            crate::messaging::practice::start(store, &caller, LAKESIDE.slug, maria, now).await?;
+        crate::messaging::practice::reply(
             store,
             &caller,
             LAKESIDE.slug,

@@ -2,7 +2,7 @@
 
 use super::{demo_pdf, DemoPractice, LAKESIDE, RIVERBEND};
 use crate::error::AppResult;
-use crate::practice::{self, Caller};
+use crate::practice::Caller;
 
 /// Record items for the demo people (appointments upcoming and past, a treatment plan, forms and
 /// a PDF document). Safe to repeat: items carry external ids, and the document is added once.
@@ -143,7 +143,7 @@ pub async fn seed_records(state: &crate::state::AppState) -> AppResult<()> {
     };
     for a in &appointments {
         let id = patient_id(a.patient, a.practice).await?;
-        practice::records::publish_appointment(
+        crate::records::practice::publish_appointment(
             state,
             &caller,
             a.practice.slug,
@@ -164,7 +164,7 @@ pub async fn seed_records(state: &crate::state::AppState) -> AppResult<()> {
         ("demo-maria-lopez", "demo-plan-maria", "Plan para la alergia", "Tome loratadina 10 mg cada mañana durante la temporada de polen.\nLlámenos si tiene dificultad para respirar."),
     ] {
         let id = patient_id(patient, &LAKESIDE).await?;
-        practice::records::publish_plan(
+        crate::records::practice::publish_plan(
             state,
             &caller,
             LAKESIDE.slug,
@@ -226,7 +226,7 @@ pub async fn seed_records(state: &crate::state::AppState) -> AppResult<()> {
             .format("%Y-%m-%d")
             .to_string()
         });
-        practice::records::publish_form(
+        crate::records::practice::publish_form(
             state,
             &caller,
             practice_.slug,
@@ -272,12 +272,12 @@ pub async fn seed_records(state: &crate::state::AppState) -> AppResult<()> {
             .format("%Y-%m-%d")
             .to_string();
         let bytes = bytes::Bytes::from(demo_pdf(lines));
-        practice::records::publish_document(
+        crate::records::practice::publish_document(
             state,
             &caller,
             LAKESIDE.slug,
             &id,
-            &practice::records::DocumentMeta {
+            &crate::records::practice::DocumentMeta {
                 title,
                 date: &date,
                 file_name,

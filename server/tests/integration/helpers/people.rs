@@ -39,7 +39,7 @@ pub async fn patient(app: &TestApp, slug: &str, body: Value) -> String {
 }
 
 pub async fn guardian(app: &TestApp, slug: &str, patient: &str, phone: &str) {
-    practice::contacts::add_guardian(
+    portal_server::contacts::add_guardian(
         &app.store,
         &Caller::cli(),
         slug,

@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use wire::attachments::{Attachment, ACCEPTED_TYPES, MAX_FILE_BYTES, MAX_FILE_NAME_CHARS};
 use wire::ErrorCode;
 
-use super::{audit_read, PatientAccess};
 use crate::error::{AppError, AppResult};
+use crate::patients::{audit_read, PatientAccess};
 use crate::state::AppState;
 use crate::storage::{Storage, StorageError};
 use crate::store::attachments::{AttachmentRow, NewUpload};

@@ -7,15 +7,15 @@ use wire::messages::{AddDependentRequest, SenderKind};
 use wire::patients::PatientSummary;
 use wire::ErrorCode;
 
-use super::verify::{today_at, typed, verification_lifetime};
-use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
-use crate::practice::validate;
+use crate::patients::verify::{today_at, typed, verification_lifetime};
+use crate::sign_in::SignedIn;
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations::{self, NewMessage};
 use crate::store::patients::{self as store_patients, NewDependent};
 use crate::store::{accounts, links};
+use crate::validate;
 
 /// The system event of the conversation a guardian starts by adding a dependent.
 pub const DEPENDENT_ADDED: &str = "dependent_added";

@@ -3,8 +3,8 @@
 //! act for the patient once they have signed in and activated the link by verifying the patient's
 //! date of birth (SPEC 3.3.3) — and revoking any contact.
 
-use super::Caller;
 use crate::error::{AppError, AppResult};
+use crate::practice::Caller;
 use crate::store::accounts::{self, ContactLinkRow};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::{rfc3339, Store};

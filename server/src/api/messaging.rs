@@ -15,9 +15,11 @@ use wire::messages::{AddDependentRequest, MarkReadRequest, Message, Thread};
 use wire::patients::PatientSummary;
 
 use super::{addr, created_or_ok};
-use crate::auth::{ClientAddr, SignedIn};
+use crate::dependents;
 use crate::error::{ApiJson, AppResult};
-use crate::patients::{dependents, messages, PatientAccess, PatientPeek};
+use crate::messaging::patient as messages;
+use crate::patients::{PatientAccess, PatientPeek};
+use crate::sign_in::{ClientAddr, SignedIn};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -54,7 +56,7 @@ async fn get_thread(
 ) -> AppResult<Response> {
     if query.after_version.is_none() {
         // Opening the conversation is the person's doing: it counts as activity.
-        crate::auth::restart_idle_timer(&state, &mut access.signed_in).await?;
+        crate::sign_in::restart_idle_timer(&state, &mut access.signed_in).await?;
     }
     Ok(
         match messages::thread(

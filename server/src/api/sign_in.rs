@@ -8,8 +8,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::ApiError;
 use wire::auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest};
 
-use crate::auth::{self, codes, ClientAddr, SessionPeek, SignedIn};
 use crate::error::{ApiJson, AppResult};
+use crate::sign_in::{self, codes, ClientAddr, SessionPeek, SignedIn};
 use crate::state::AppState;
 use crate::store::sessions;
 
@@ -72,14 +72,14 @@ async fn verify_code(
 #[utoipa::path(post, path = "/auth/sign-out", tag = "auth",
     responses((status = 204, description = "signed out", headers(("Set-Cookie" = String, description = "clears portal_session")))))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+    if let Some(token) = sign_in::cookie(&headers, sign_in::SESSION_COOKIE) {
         let mut tx = state.store.begin().await?;
         sessions::revoke_session_by_token(&mut tx, &token, state.clock.now_ms()).await?;
         tx.commit().await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, auth::clear_session_cookie())],
+        [(header::SET_COOKIE, sign_in::clear_session_cookie())],
     )
         .into_response())
 }
@@ -92,7 +92,9 @@ async fn session(
     State(state): State<AppState>,
     SessionPeek(signed_in): SessionPeek,
 ) -> AppResult<Json<SessionInfo>> {
-    Ok(Json(auth::session_info(&state, &signed_in.session).await?))
+    Ok(Json(
+        sign_in::session_info(&state, &signed_in.session).await?,
+    ))
 }
 
 /// "Stay signed in": restarts the 30-minute idle timer (never past the 12-hour limit).
@@ -102,5 +104,7 @@ async fn refresh_session(
     State(state): State<AppState>,
     signed_in: SignedIn,
 ) -> AppResult<Json<SessionInfo>> {
-    Ok(Json(auth::session_info(&state, &signed_in.session).await?))
+    Ok(Json(
+        sign_in::session_info(&state, &signed_in.session).await?,
+    ))
 }

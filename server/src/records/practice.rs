@@ -1,8 +1,8 @@
 //! Publishing record items for a patient (SPEC 3.7.1, 4): appointments, treatment plans, forms and
 //! documents. Each publication is audited; the same `external_id` again updates the item.
 
-use super::Caller;
 use crate::error::{AppError, AppResult};
+use crate::practice::Caller;
 use crate::state::AppState;
 use crate::storage::StorageError;
 use crate::store::records::{NewAppointment, NewDocument};
@@ -84,7 +84,7 @@ pub async fn publish_appointment(
     }
     let location = text(&input.location, "location", 200)?;
     let with_whom = text(&input.with_whom, "with_whom", 200)?;
-    let external_id = super::validate::external_id(input.external_id.as_deref())?;
+    let external_id = crate::validate::external_id(input.external_id.as_deref())?;
     let id = state
         .store
         .upsert_appointment(&NewAppointment {
@@ -120,7 +120,7 @@ pub async fn publish_plan(
     let (practice, _) = caller.patient(&state.store, slug, patient_id).await?;
     let title = text(&input.title, "title", 200)?;
     let body = text(&input.body, "body", 20_000)?;
-    let external_id = super::validate::external_id(input.external_id.as_deref())?;
+    let external_id = crate::validate::external_id(input.external_id.as_deref())?;
     let id = state
         .store
         .upsert_plan(
@@ -153,7 +153,7 @@ pub async fn publish_form(
         .filter(|d| !d.trim().is_empty())
         .map(|d| date(d, "due_date"))
         .transpose()?;
-    let external_id = super::validate::external_id(input.external_id.as_deref())?;
+    let external_id = crate::validate::external_id(input.external_id.as_deref())?;
     let id = state
         .store
         .upsert_form(

@@ -13,11 +13,12 @@ use wire::attachments::Attachment;
 
 use super::addr;
 use super::records::download;
-use crate::auth::ClientAddr;
 use crate::error::{AppError, AppResult};
-use crate::patients::{attachments, PatientAccess};
+use crate::patients::PatientAccess;
 use crate::practice::Caller;
+use crate::sign_in::ClientAddr;
 use crate::state::AppState;
+use crate::uploads::patient as attachments;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -99,7 +100,7 @@ async fn practice_download(
     Path((slug, attachment_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let row =
-        crate::practice::attachments::for_download(&state, &caller, &slug, &attachment_id).await?;
+        crate::uploads::practice::for_download(&state, &caller, &slug, &attachment_id).await?;
     stream(&state, &row).await
 }
 

@@ -2,11 +2,12 @@
 //! notes, replies, assignment, closing, starting a conversation, and possible duplicates. The
 //! practice API and the command line both call these.
 
-use super::{validate, Caller};
 use crate::error::{AppError, AppResult};
+use crate::practice::Caller;
 use crate::store::conversations::{self, InboxRow, NewMessage, ThreadMessageRow};
 use crate::store::practices::PracticeRow;
 use crate::store::{rfc3339, Store};
+use crate::validate;
 use wire::messages::{
     AssignRequest, ConversationStatus, ConversationSummary, PossibleDuplicate, PracticeMessage,
     PracticeThread, ReplyRequest, SenderKind,
@@ -52,7 +53,7 @@ fn practice_message(row: ThreadMessageRow) -> PracticeMessage {
             let who = if name.is_empty() {
                 row.account_phone
                     .as_deref()
-                    .map(crate::auth::masked)
+                    .map(crate::sign_in::masked)
                     .unwrap_or_default()
             } else {
                 name
@@ -151,7 +152,7 @@ pub async fn show(
             files
                 .entry(message_id.clone())
                 .or_default()
-                .push(crate::patients::attachments::attachment(&row));
+                .push(crate::uploads::patient::attachment(&row));
         }
     }
     for m in &mut messages {

@@ -6,8 +6,8 @@ use wire::attachments::{Attachment, SendWithAttachments, MAX_FILES_PER_MESSAGE};
 use wire::messages::{ConversationStatus, MarkReadRequest, Message, SenderKind, Thread};
 use wire::ErrorCode;
 
-use super::{audit_read, PatientAccess};
 use crate::error::{AppError, AppResult};
+use crate::patients::{audit_read, PatientAccess};
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
 use crate::store::conversations::{self, MessageRow, NewMessage, ThreadMessageRow};
@@ -287,7 +287,7 @@ pub async fn with_attachments(
             by_message
                 .entry(message_id.clone())
                 .or_default()
-                .push(super::attachments::attachment(&row));
+                .push(crate::uploads::patient::attachment(&row));
         }
     }
     for m in &mut messages {

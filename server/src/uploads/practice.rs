@@ -1,8 +1,8 @@
 //! Files patients attached to messages, for the practice (SPEC 3.8, 4): downloaded by id with
 //! the practice's token or the CLI; another practice's attachment is not found.
 
-use super::Caller;
 use crate::error::{AppError, AppResult};
+use crate::practice::Caller;
 use crate::state::AppState;
 use crate::store::attachments::AttachmentRow;
 

@@ -9,10 +9,10 @@ use wire::records::{
 };
 use wire::ErrorCode;
 
-use super::verify::today_at;
-use super::{audit_read, verified_in_session, PatientAccess};
-use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
+use crate::patients::verify::today_at;
+use crate::patients::{audit_read, verified_in_session, PatientAccess};
+use crate::sign_in::SignedIn;
 use crate::state::AppState;
 use crate::store::attachments::SentFileRow;
 use crate::store::audit::{self, Actor, AuditEvent};

@@ -11,7 +11,8 @@ use wire::{
     api::{ApiError, Health},
     attachments::SendWithAttachments,
     auth::{SendCodeRequest, SendCodeResponse, SessionInfo, VerifyCodeRequest},
-    messages::{AddDependentRequest, MarkReadRequest, Message, Thread},
+    dependents::AddDependentRequest,
+    messages::{MarkReadRequest, Message, Thread},
     patients::{AccessEvent, PatientDetail, PatientSummary, VerifyDobRequest, VerifyDobResponse},
     records::{
         Appointment, Document, Form, OverviewEntry, Profile, ProfileUpdate, ProfileUpdated,

@@ -3,9 +3,9 @@
 
 use crate::{
     components::{ErrorPage, Header, NotFound},
+    current_patient::Current,
     i18n::{tr, Locale},
     pages::{on_demand, EnterCode, Home, OnDemand, SignIn},
-    patients::Current,
     session::{IdleWarning, Session, SessionState},
 };
 use leptos::prelude::*;

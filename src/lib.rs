@@ -4,11 +4,11 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod current_patient;
 pub mod format;
 pub mod i18n;
 pub mod messaging;
 pub mod pages;
-pub mod patients;
 pub mod session;
 pub mod uploads;
 pub mod web_otp;

@@ -6,8 +6,8 @@
 use crate::{
     api::{self, ApiClientError},
     components::load::refused,
+    current_patient::{storage, Current},
     i18n::{Locale, Strings},
-    patients::{storage, Current},
     session::Session,
 };
 use leptos::{prelude::*, task::spawn_local};

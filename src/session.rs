@@ -91,7 +91,8 @@ impl Session {
             ends: RwSignal::new((f64::INFINITY, true)),
             notice: RwSignal::new(None),
             return_to: RwSignal::new(
-                crate::patients::storage().and_then(|s| s.get_item(RETURN_KEY).ok().flatten()),
+                crate::current_patient::storage()
+                    .and_then(|s| s.get_item(RETURN_KEY).ok().flatten()),
             ),
             clock: RwSignal::new(now()),
             phone: RwSignal::new(String::new()),
@@ -169,7 +170,7 @@ impl Session {
     /// tab's `sessionStorage`, so the link opened while signed out survives a reload on the way
     /// (SPEC 3.6.2); nothing else is kept past a sign-out.
     pub fn set_return(self, page: Option<String>) {
-        if let Some(storage) = crate::patients::storage() {
+        if let Some(storage) = crate::current_patient::storage() {
             let _ = match &page {
                 Some(page) if page.starts_with("/link") => storage.set_item(RETURN_KEY, page),
                 _ => storage.remove_item(RETURN_KEY),

@@ -3,7 +3,8 @@
 
 use axum::http::StatusCode;
 use wire::api::{LinkStatus, Relationship};
-use wire::messages::{AddDependentRequest, SenderKind};
+use wire::dependents::AddDependentRequest;
+use wire::messages::SenderKind;
 use wire::patients::PatientSummary;
 use wire::ErrorCode;
 

@@ -7,9 +7,9 @@
 use crate::{
     api::ApiClientError,
     components::{form::focus, load::refused},
+    current_patient::{use_current, Current},
     format::size_in_words,
     i18n::{tr, use_locale, Locale, Strings},
-    patients::{use_current, Current},
     session::{use_session, Session},
     uploads::{self, Refusal},
 };

@@ -267,7 +267,7 @@ fn say(
     field: Option<&'static str>,
 ) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let locale = use_locale();
-    let current = crate::patients::use_current();
+    let current = crate::current_patient::use_current();
     move || {
         let p = problem
             .get()

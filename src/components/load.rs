@@ -11,8 +11,8 @@
 use super::NotFound;
 use crate::{
     api::ApiClientError,
+    current_patient::{use_current, Current},
     i18n::{tr, use_locale},
-    patients::{use_current, Current},
     session::{use_session, Session},
 };
 use leptos::{prelude::*, task::spawn_local};

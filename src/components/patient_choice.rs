@@ -3,9 +3,9 @@
 //! The practice's patient list and the overview draw their rows with it.
 
 use crate::{
+    current_patient::Current,
     format::unread_words,
     i18n::{tr, tr_with, Strings},
-    patients::Current,
 };
 use leptos::prelude::*;
 use wire::{

@@ -13,15 +13,15 @@ use crate::{
         },
         NotFound, PageTitle,
     },
+    current_patient::use_current,
     i18n::{tr, tr_with, Strings},
-    patients::use_current,
     session::{use_session, RequireSignIn},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 use wire::ErrorCode;
 use wire::{
-    messages::{AddDependentRequest, Sex},
+    dependents::{AddDependentRequest, Sex},
     text::person_name,
     NameError,
 };

@@ -8,9 +8,9 @@ use crate::{
         patient_choice::patient_choice,
         PageTitle,
     },
+    current_patient::{use_current, Current},
     format::practice_time,
     i18n::{tr, use_locale},
-    patients::{use_current, Current},
     session::RequireSignIn,
 };
 use leptos::prelude::*;

@@ -8,9 +8,9 @@ use crate::{
         patient_choice::patient_choice,
         NotFound, PageTitle,
     },
+    current_patient::use_current,
     format::national,
     i18n::{tr, use_locale},
-    patients::use_current,
     session::{use_session, RequireSignIn},
 };
 use leptos::prelude::*;

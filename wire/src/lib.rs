@@ -7,6 +7,7 @@ pub mod api;
 pub mod attachments;
 pub mod auth;
 pub mod code;
+pub mod dependents;
 pub mod dob;
 pub mod errors;
 pub mod messages;

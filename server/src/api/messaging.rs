@@ -11,7 +11,8 @@ use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use wire::api::ApiError;
 use wire::attachments::SendWithAttachments;
-use wire::messages::{AddDependentRequest, MarkReadRequest, Message, Thread};
+use wire::dependents::AddDependentRequest;
+use wire::messages::{MarkReadRequest, Message, Thread};
 use wire::patients::PatientSummary;
 
 use super::{addr, created_or_ok};

@@ -7,9 +7,9 @@ use crate::{
         load::{failure, load, loading},
         PageTitle,
     },
+    current_patient::use_current,
     format::practice_time,
     i18n::{tr, tr_with, use_locale, Strings},
-    patients::use_current,
     session::use_session,
 };
 use leptos::prelude::*;

@@ -6,9 +6,9 @@ use crate::{
         load::{failure, load, loading},
         PageTitle,
     },
+    current_patient::use_current,
     format::{iso_date_in_words, unread_words},
     i18n::{tr, tr_with, Strings},
-    patients::use_current,
 };
 use leptos::prelude::*;
 

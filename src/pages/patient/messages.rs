@@ -18,10 +18,10 @@ use crate::{
         load::{failure, loading, replace},
         PageTitle,
     },
+    current_patient::use_current,
     format::practice_time,
     i18n::{tr, tr_with, use_locale},
     messaging::{keep, kept, new_key, who, Talk, POLL},
-    patients::use_current,
     session::use_session,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};

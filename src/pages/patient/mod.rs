@@ -14,8 +14,8 @@ mod verify;
 
 use crate::{
     components::{load::replace, NotFound},
+    current_patient::use_current,
     i18n::{tr, use_locale},
-    patients::use_current,
     session::{use_session, RequireSignIn},
 };
 use leptos::prelude::*;

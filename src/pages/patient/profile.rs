@@ -12,8 +12,8 @@ use crate::{
         load::{failure, load, loading},
         PageTitle,
     },
+    current_patient::use_current,
     i18n::{tr, tr_with, Language, Strings},
-    patients::use_current,
     session::use_session,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};

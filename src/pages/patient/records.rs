@@ -14,10 +14,10 @@ use crate::{
         load::{failure, load, loading, refused},
         PageTitle,
     },
+    current_patient::use_current,
     format::{iso_date_in_words, practice_time, size_in_words},
     i18n::{tr, tr_with, use_locale, Strings},
     messaging::new_key,
-    patients::use_current,
     session::use_session,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};

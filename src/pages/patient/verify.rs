@@ -9,9 +9,9 @@ use crate::{
         load::{refused, replace},
         PageTitle,
     },
+    current_patient::use_current,
     format::national,
     i18n::{tr, tr_with, use_locale},
-    patients::use_current,
     session::use_session,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};

@@ -5,8 +5,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::practice::Caller;
-use crate::store::accounts::{self, ContactLinkRow};
+use crate::store::accounts;
 use crate::store::audit::{self, AuditEvent};
+use crate::store::contacts::{self, ContactLinkRow};
 use crate::store::{rfc3339, Store};
 use wire::api::{ContactLink, GuardianInput, LinkStatus, Relationship};
 use wire::ErrorCode;
@@ -36,9 +37,9 @@ pub async fn add_guardian(
     let (practice, _) = caller.patient(store, slug, patient_id).await?;
     let mut tx = store.begin().await?;
     let account = accounts::account_for_phone(&mut tx, input.phone.e164(), now).await?;
-    let (link, created) = match accounts::link_for(&mut tx, &account, patient_id).await? {
+    let (link, created) = match contacts::link_for(&mut tx, &account, patient_id).await? {
         None => (
-            accounts::insert_link(
+            contacts::insert_link(
                 &mut tx,
                 &account,
                 patient_id,
@@ -59,10 +60,10 @@ pub async fn add_guardian(
             })
         }
         Some(link) if link.status == LinkStatus::Revoked => {
-            accounts::set_link_status(&mut tx, &link.id, LinkStatus::PendingActivation, now)
+            contacts::set_link_status(&mut tx, &link.id, LinkStatus::PendingActivation, now)
                 .await?;
             (
-                accounts::link_for(&mut tx, &account, patient_id)
+                contacts::link_for(&mut tx, &account, patient_id)
                     .await?
                     .ok_or(AppError::NotFound)?,
                 true,
@@ -122,7 +123,7 @@ pub async fn revoke(
         .ok_or(AppError::NotFound)?;
     if link.status != LinkStatus::Revoked {
         let mut tx = store.begin().await?;
-        accounts::set_link_status(&mut tx, &link.id, LinkStatus::Revoked, now).await?;
+        contacts::set_link_status(&mut tx, &link.id, LinkStatus::Revoked, now).await?;
         caller
             .audit(
                 &mut tx,

@@ -13,9 +13,9 @@ use crate::patients::verify::{today_at, typed, verification_lifetime};
 use crate::sign_in::SignedIn;
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::contacts;
 use crate::store::conversations::{self, NewMessage};
 use crate::store::patients::{self as store_patients, NewDependent};
-use crate::store::{accounts, links};
 use crate::validate;
 
 /// The system event of the conversation a guardian starts by adding a dependent.
@@ -111,7 +111,7 @@ pub async fn add(
         now,
     )
     .await?;
-    let link = accounts::insert_link(
+    let link = contacts::insert_link(
         &mut tx,
         &signed_in.account_id,
         &patient_id,
@@ -120,8 +120,8 @@ pub async fn add(
         now,
     )
     .await?;
-    links::set_verified_at(&mut tx, &link.id, now).await?;
-    links::insert_verification(
+    contacts::set_verified_at(&mut tx, &link.id, now).await?;
+    contacts::insert_verification(
         &mut tx,
         &link.id,
         &signed_in.session_id,

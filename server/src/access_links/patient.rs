@@ -12,8 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::sign_in::{within_hourly_limit, SignedIn};
 use crate::state::AppState;
 use crate::store::access_links::{self as links, AccessLinkRow};
-use crate::store::accounts;
 use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::contacts;
 use crate::store::rfc3339;
 
 /// Counts a typed code against the per-address and per-account limits (in the database, so the
@@ -184,9 +184,9 @@ pub async fn redeem(
         drop(tx);
         return Err(not_usable());
     }
-    match accounts::link_for(&mut tx, account_id, &row.patient_id).await? {
+    match contacts::link_for(&mut tx, account_id, &row.patient_id).await? {
         None => {
-            accounts::insert_link(
+            contacts::insert_link(
                 &mut tx,
                 account_id,
                 &row.patient_id,
@@ -197,7 +197,7 @@ pub async fn redeem(
             .await?;
         }
         Some(existing) if existing.status == LinkStatus::Revoked => {
-            accounts::relink(
+            contacts::relink(
                 &mut tx,
                 &existing.id,
                 Relationship::Linked,

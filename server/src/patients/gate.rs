@@ -8,7 +8,7 @@ use super::{locked, verified_in_session, verify_first};
 use crate::error::AppError;
 use crate::sign_in::{SessionPeek, SignedIn};
 use crate::state::AppState;
-use crate::store::links::LinkContext;
+use crate::store::contacts::LinkContext;
 
 /// A request that may see the patient `{id}`:
 /// 1. signed in (else 401 `signed_out`);

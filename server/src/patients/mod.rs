@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::sign_in::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
-use crate::store::links::LinkContext;
+use crate::store::contacts::LinkContext;
 use crate::store::rfc3339;
 
 const DAY_MS: i64 = 24 * HOUR_MS;

@@ -16,8 +16,8 @@ use crate::error::{AppError, AppResult};
 use crate::sign_in::{masked, SignedIn, SESSION_ABSOLUTE_MS};
 use crate::state::AppState;
 use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::contacts::{self, LinkContext, WrongAnswer};
 use crate::store::conversations;
-use crate::store::links::{self, LinkContext, WrongAnswer};
 use crate::validate;
 
 struct Guardian {
@@ -116,7 +116,7 @@ pub async fn verify_dob(
     if dob.iso() != link.dob {
         // The UPDATE comes first in the transaction: it takes the row (or database) write lock
         // before anything is read, so concurrent answers queue behind it.
-        let outcome = links::count_wrong_answer(
+        let outcome = contacts::count_wrong_answer(
             &mut tx,
             &link.link_id,
             now,
@@ -166,11 +166,11 @@ pub async fn verify_dob(
         };
     }
 
-    let Some(_status) = links::record_right_answer(&mut tx, &link.link_id, now).await? else {
+    let Some(_status) = contacts::record_right_answer(&mut tx, &link.link_id, now).await? else {
         drop(tx);
         return Err(still_locked(state, signed_in, patient_id, now).await?);
     };
-    links::insert_verification(
+    contacts::insert_verification(
         &mut tx,
         &link.link_id,
         &signed_in.session_id,
@@ -180,7 +180,7 @@ pub async fn verify_dob(
     )
     .await?;
     if let Some(g) = &guardian {
-        links::set_account_details(
+        contacts::set_account_details(
             &mut tx,
             &signed_in.account_id,
             &g.first_name,

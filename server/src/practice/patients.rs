@@ -2,7 +2,7 @@ use super::Caller;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::patients::{self as rows, PatientFields, PatientRow};
-use crate::store::{accounts, practices::PracticeRow, Store};
+use crate::store::{contacts, practices::PracticeRow, Store};
 use crate::validate;
 use wire::api::{Language, Patient, PatientInput};
 use wire::ErrorCode;
@@ -174,7 +174,7 @@ async fn write(
             "practice.patient.create",
         ),
     };
-    accounts::set_self_phone(&mut tx, &row.id, fields.mobile_phone, now).await?;
+    contacts::set_self_phone(&mut tx, &row.id, fields.mobile_phone, now).await?;
     audit::record_at(
         &mut tx,
         &AuditEvent {

@@ -9,7 +9,7 @@ pub use records::seed_records;
 
 use crate::error::AppResult;
 use crate::practice::{self, Caller};
-use crate::store::{accounts, Store};
+use crate::store::{accounts, contacts, Store};
 use wire::api::{GuardianInput, Language, LinkStatus, PatientInput, PracticeInput, Relationship};
 use wire::messages::SenderKind;
 use wire::{DateOfBirth, PhoneNumber};
@@ -237,11 +237,11 @@ pub async fn seed(store: &Store, now: i64) -> AppResult<()> {
     let (robert, _) = &ids["demo-robert-kim"];
     let mut tx = store.begin().await?;
     let account = accounts::account_for_phone(&mut tx, phone(CAREGIVER_PHONE).e164(), now).await?;
-    if accounts::link_for(&mut tx, &account, robert)
+    if contacts::link_for(&mut tx, &account, robert)
         .await?
         .is_none()
     {
-        accounts::insert_link(
+        contacts::insert_link(
             &mut tx,
             &account,
             robert,

@@ -3,7 +3,7 @@
 
 use super::TestApp;
 use portal_server::practice::{self, Caller};
-use portal_server::store::accounts;
+use portal_server::store::{accounts, contacts};
 use serde_json::{json, Value};
 use std::time::Duration;
 use wire::api::{LinkStatus, Relationship};
@@ -105,7 +105,7 @@ pub async fn family(app: &TestApp) -> Family {
     let grace = accounts::account_for_phone(&mut tx, GRACE, app.clock.now_ms())
         .await
         .unwrap();
-    accounts::insert_link(
+    contacts::insert_link(
         &mut tx,
         &grace,
         &robert,

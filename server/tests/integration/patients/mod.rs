@@ -7,7 +7,7 @@ use crate::helpers;
 use helpers::people::{call, get, guardian, ok, patient, JAMES, MARIA};
 use helpers::{session_cookie_of, set_cookies, TestApp};
 use portal_server::practice::{self, Caller};
-use portal_server::store::accounts;
+use portal_server::store::{accounts, contacts};
 use serde_json::{json, Value};
 use std::time::Duration;
 use wire::api::{LinkStatus, Relationship};
@@ -94,7 +94,7 @@ async fn family(app: &TestApp) -> Ids {
     let account = accounts::account_for_phone(&mut tx, JAMES, app.clock.now_ms())
         .await
         .unwrap();
-    accounts::insert_link(
+    contacts::insert_link(
         &mut tx,
         &account,
         &robert,

@@ -11,7 +11,9 @@ pub struct UnknownValue {
 }
 
 /// `as_str`, `FromStr` and `TryFrom<String>` (what sqlx's `#[sqlx(try_from = "String")]` uses)
-/// for an enum, from one list of variants and names; the names are also its serde names.
+/// for an enum, from one list of variants and names; the names are also its serde names. The
+/// server uses it too, for what it stores and never sends (`wire::stored_names!`).
+#[macro_export]
 macro_rules! stored_names {
     ($ty:ident, $kind:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
@@ -22,9 +24,9 @@ macro_rules! stored_names {
             }
         }
 
-        impl core::str::FromStr for $ty {
+        impl ::core::str::FromStr for $ty {
             type Err = $crate::stored::UnknownValue;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
                 match s {
                     $($name => Ok($ty::$variant),)+
                     _ => Err($crate::stored::UnknownValue {
@@ -35,15 +37,15 @@ macro_rules! stored_names {
             }
         }
 
-        impl TryFrom<String> for $ty {
+        impl ::core::convert::TryFrom<::std::string::String> for $ty {
             type Error = $crate::stored::UnknownValue;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
+            fn try_from(s: ::std::string::String) -> ::core::result::Result<Self, Self::Error> {
                 s.parse()
             }
         }
     };
 }
-pub(crate) use stored_names;
+pub(crate) use crate::stored_names;
 
 #[cfg(test)]
 mod tests {

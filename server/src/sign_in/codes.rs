@@ -13,7 +13,7 @@ use wire::{OneTimeCode, PhoneNumber};
 use super::*;
 use crate::notify::{Message, NotifyError};
 use crate::secrets::{constant_time_eq, hmac_sha256_hex, random_digits};
-use crate::store::sign_in::{self, WrongGuess};
+use crate::store::sign_in::{self, CodeState, WrongGuess};
 use crate::store::{accounts, sessions};
 
 /// The key under which the development key is kept in the database.
@@ -184,7 +184,7 @@ fn code_locked() -> AppError {
 /// Why the number's latest code cannot be used any more.
 async fn not_usable(state: &AppState, phone: &PhoneNumber) -> AppResult<AppError> {
     Ok(match state.store.latest_code(phone.e164()).await? {
-        Some(c) if c.state == "locked" => code_locked(),
+        Some(c) if c.state == CodeState::Locked => code_locked(),
         _ => code_expired(),
     })
 }
@@ -208,10 +208,10 @@ pub async fn verify_code(
     let Some(latest) = state.store.latest_code(phone.e164()).await? else {
         return Err(code_expired());
     };
-    if latest.state == "locked" {
+    if latest.state == CodeState::Locked {
         return Err(code_locked());
     }
-    if latest.state != "live" || latest.expires_at <= now {
+    if latest.state != CodeState::Live || latest.expires_at <= now {
         return Err(code_expired());
     }
     let hash = code_hash(&state.code_key, &phone, code.as_str());

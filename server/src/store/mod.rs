@@ -56,6 +56,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A stored name no variant of its enum has (`wire::stored`): never read as a default.
+    #[error("database holds an {0}")]
+    Unknown(#[from] wire::stored::UnknownValue),
 }
 
 impl StoreError {

@@ -8,11 +8,34 @@ use sqlx::{Any, Transaction};
 /// How many wrong guesses burn a code.
 pub const MAX_WRONG_GUESSES: i64 = 5;
 
+/// Where a texted code is in its life; stored as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeState {
+    /// Can still be used.
+    Live,
+    Used,
+    /// Burned by 5 wrong guesses.
+    Locked,
+    /// A newer code for the number replaced it.
+    Replaced,
+    /// The text could not be sent.
+    Failed,
+}
+
+wire::stored_names!(CodeState, "sign-in code state", {
+    Live => "live",
+    Used => "used",
+    Locked => "locked",
+    Replaced => "replaced",
+    Failed => "failed",
+});
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CodeRow {
     pub id: String,
     pub code_hash: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: CodeState,
     pub wrong_guesses: i64,
     pub created_at: i64,
     pub expires_at: i64,
@@ -84,7 +107,9 @@ impl Store {
         .await?;
         Ok(match row {
             None => WrongGuess::NotLive,
-            Some((_, state)) if state == "locked" => WrongGuess::Locked,
+            Some((_, state)) if state.parse::<CodeState>()? == CodeState::Locked => {
+                WrongGuess::Locked
+            }
             Some((guesses, _)) => WrongGuess::Counted {
                 left: MAX_WRONG_GUESSES - guesses,
             },

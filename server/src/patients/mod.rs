@@ -16,7 +16,7 @@ use wire::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::sign_in::{ceil_seconds, masked, SignedIn, HOUR_MS};
 use crate::state::AppState;
-use crate::store::audit::{self, Actor, AuditEvent};
+use crate::store::audit::{self, Actor, ActorKind, AuditEvent};
 use crate::store::contacts::LinkContext;
 use crate::store::rfc3339;
 
@@ -209,12 +209,14 @@ pub async fn access_history(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let who = match (row.actor_kind.as_str(), row.actor_id.as_deref()) {
-                ("account", Some(id)) if id == access.account_id => "you".to_owned(),
-                ("account", Some(id)) => match people.iter().find(|(a, _, _)| a == id) {
-                    Some((_, rel, phone)) => format!("{rel} {}", masked(phone)),
-                    None => "someone no longer linked".to_owned(),
-                },
+            let who = match (row.actor_kind, row.actor_id.as_deref()) {
+                (ActorKind::Account, Some(id)) if id == access.account_id => "you".to_owned(),
+                (ActorKind::Account, Some(id)) => {
+                    match people.iter().find(|p| p.account_id == id) {
+                        Some(p) => format!("{} {}", p.relationship.as_str(), masked(&p.phone)),
+                        None => "someone no longer linked".to_owned(),
+                    }
+                }
                 _ => "practice".to_owned(),
             };
             AccessEvent {

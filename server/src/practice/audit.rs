@@ -3,6 +3,7 @@
 
 use super::Caller;
 use crate::error::AppResult;
+use crate::store::audit::ActorKind;
 use crate::store::{rfc3339, Store};
 use wire::api::{AuditEntry, DobLockout};
 
@@ -21,14 +22,14 @@ pub async fn for_patient(
         .into_iter()
         .map(|row| AuditEntry {
             at: rfc3339(row.at),
-            actor_phone: match row.actor_kind.as_str() {
-                "account" => people
+            actor_phone: match row.actor_kind {
+                ActorKind::Account => people
                     .iter()
-                    .find(|(a, _, _)| Some(a) == row.actor_id.as_ref())
-                    .map(|(_, _, phone)| phone.clone()),
-                _ => None,
+                    .find(|p| Some(&p.account_id) == row.actor_id.as_ref())
+                    .map(|p| p.phone.clone()),
+                ActorKind::PracticeToken | ActorKind::Cli => None,
             },
-            actor_kind: row.actor_kind,
+            actor_kind: row.actor_kind.as_str().to_owned(),
             actor_id: row.actor_id,
             action: row.action,
             client_addr: row.client_addr,

@@ -4,6 +4,20 @@
 use super::{Result, Store};
 use sqlx::{Any, Transaction};
 
+/// What kind of actor a row names; stored as its name, beside the actor's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    PracticeToken,
+    Cli,
+    Account,
+}
+
+wire::stored_names!(ActorKind, "audit actor kind", {
+    PracticeToken => "practice_token",
+    Cli => "cli",
+    Account => "account",
+});
+
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -16,11 +30,11 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn parts(&self) -> (&'static str, Option<&str>) {
+    fn parts(&self) -> (ActorKind, Option<&str>) {
         match self {
-            Actor::PracticeToken(id) => ("practice_token", Some(id)),
-            Actor::Cli => ("cli", None),
-            Actor::Account(id) => ("account", Some(id)),
+            Actor::PracticeToken(id) => (ActorKind::PracticeToken, Some(id)),
+            Actor::Cli => (ActorKind::Cli, None),
+            Actor::Account(id) => (ActorKind::Account, Some(id)),
         }
     }
 }
@@ -36,7 +50,8 @@ pub struct AuditEvent<'a> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
     pub at: i64,
-    pub actor_kind: String,
+    #[sqlx(try_from = "String")]
+    pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
     pub practice_id: Option<String>,
     pub patient_id: Option<String>,
@@ -63,7 +78,7 @@ pub async fn record_with_detail(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(at)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(id)
     .bind(e.practice_id)
     .bind(e.patient_id)

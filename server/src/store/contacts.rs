@@ -439,7 +439,8 @@ impl Store {
     }
 
     /// Accounts acting for the patient, with relationship and phone (for the access history).
-    pub async fn link_people(&self, patient_id: &str) -> Result<Vec<(String, String, String)>> {
+    /// Everyone linked to the patient, for naming who did what in the audit log.
+    pub async fn link_people(&self, patient_id: &str) -> Result<Vec<LinkPerson>> {
         Ok(sqlx::query_as(
             "SELECT l.account_id, l.relationship, a.phone FROM contact_links l
                JOIN accounts a ON a.id = l.account_id WHERE l.patient_id = $1",
@@ -448,6 +449,15 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// An account linked to a patient, as the audit log names it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkPerson {
+    pub account_id: String,
+    #[sqlx(try_from = "String")]
+    pub relationship: Relationship,
+    pub phone: String,
 }
 
 /// Records that the link's date of birth was verified at `now` (a dependent added by its

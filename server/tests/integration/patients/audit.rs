@@ -28,7 +28,10 @@ async fn reads_and_changes_are_audited_with_the_client_address(db: Db) {
     )
     .await;
     let rows = app.store.audit_for_patient(&ids.lily).await.unwrap();
-    let account_rows: Vec<_> = rows.iter().filter(|r| r.actor_kind == "account").collect();
+    let account_rows: Vec<_> = rows
+        .iter()
+        .filter(|r| r.actor_kind.as_str() == "account")
+        .collect();
     let actions: Vec<&str> = account_rows.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(
         actions,

@@ -36,7 +36,7 @@ async fn changes_are_audited_and_the_log_is_append_only(db: Db) {
     );
     assert!(events
         .iter()
-        .all(|e| e.actor_kind == "practice_token" && e.actor_id.is_some()));
+        .all(|e| e.actor_kind.as_str() == "practice_token" && e.actor_id.is_some()));
     assert_eq!(events[0].client_addr.as_deref(), Some("127.0.0.1"));
 
     for statement in [

@@ -1,16 +1,12 @@
 //! Choosing a patient and checking the date of birth (SPEC 3.2, 3.3, 3.9) in a real browser
-//! (headless Chromium), against a stubbed `fetch` (tests/browser). The real journeys are in
+//! (headless Chromium), against a stubbed `fetch` (`browser`). The real journeys are in
 //! tests/e2e/patients.test.mjs. Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
-#![cfg(target_arch = "wasm32")]
 
 use portal::i18n::{strings, Language};
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 
-mod browser;
-use browser::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::browser::*;
 
 fn practices() -> Value {
     json!([

@@ -1,6 +1,5 @@
 //! The app shell in a real browser (headless Chromium): what a person sees and what the page
 //! remembers. Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
-#![cfg(target_arch = "wasm32")]
 
 use leptos::{mount::mount_to, prelude::*};
 use portal::{
@@ -10,9 +9,7 @@ use portal::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-mod browser;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::browser;
 
 /// Waits (up to 5 s) until `done` holds, letting the app render in between.
 async fn wait_until(what: &str, done: impl Fn() -> bool) {
@@ -44,6 +41,7 @@ fn reset(path: &str) {
 
 /// Mounts the whole app into a new element; unmounted when the handle is dropped.
 fn mount() -> (web_sys::HtmlElement, impl Drop) {
+    browser::forget_earlier_routers();
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     let handle = mount_to(host.clone(), App);

@@ -1,16 +1,12 @@
 //! Family record linking, linked records, profile and the caregiver overview (SPEC 3.6, 3.7) in
-//! a real browser (headless Chromium), against a stubbed `fetch` (tests/browser). The real
+//! a real browser (headless Chromium), against a stubbed `fetch` (`browser`). The real
 //! journey is in tests/e2e/records.test.mjs.
-#![cfg(target_arch = "wasm32")]
 
 use portal::i18n::{strings, Language};
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 
-mod browser;
-use browser::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::browser::*;
 
 const PREVIEW: &str = "GET /api/access-links/tok-123";
 const CODE: &str = "POST /api/access-links/preview";
@@ -78,7 +74,7 @@ fn start(path: &str, language: &str, routes: Value) {
 /// Mounts the app, after taking away what earlier tests left (a failed test never unmounts).
 fn mount() -> (web_sys::HtmlElement, impl Drop) {
     js("document.querySelectorAll('main#main').forEach(m => m.parentElement.remove())");
-    browser::mount()
+    crate::browser::mount()
 }
 
 fn submit() {

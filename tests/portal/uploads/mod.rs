@@ -1,17 +1,13 @@
 //! File upload (SPEC 3.8) in a real browser (headless Chromium): choosing files in the message
 //! box and on the documents page, refusals, progress, cancel and try again, sending with the
-//! uploads' ids, and downloads. `fetch` is stubbed as in the other tests (tests/browser); the
+//! uploads' ids, and downloads. `fetch` is stubbed as in the other tests (`browser`); the
 //! uploads' `XMLHttpRequest` is stubbed here, answering from the same routes.
-#![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-mod browser;
-use browser::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::browser::*;
 
 const THREAD: &str = "GET /api/patients/p-lily/messages";
 const SEND: &str = "POST /api/patients/p-lily/messages";

@@ -1,7 +1,6 @@
 //! Sign-in pages in a real browser (headless Chromium), against a stubbed `fetch`: each test
 //! says what the API answers, so the pages' behaviour is checked without a server (the real
 //! journeys are in tests/e2e). Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
-#![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use portal::i18n::{strings, Language};
@@ -9,10 +8,8 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-mod browser;
-use browser::*;
+use crate::browser::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
 fn session_info(idle: u64, practices: Value) -> Value {
     json!({
         "phone": "•••• 0102",

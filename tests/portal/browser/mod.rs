@@ -1,7 +1,5 @@
-//! Helpers shared by the portal's browser tests (`tests/portal_*.rs`): waiting, a stubbed
-//! `fetch` (each test says what the API answers), mounting the app and reading the page.
-// Each test binary uses its own share of these.
-#![allow(dead_code)]
+//! Helpers shared by the portal's browser tests (the other modules of `tests/portal/`): waiting,
+//! a stubbed `fetch` (each test says what the API answers), mounting the app and reading the page.
 
 use leptos::{
     mount::mount_to,
@@ -192,7 +190,30 @@ pub fn reset(path: &str, language: &str) {
     storage.set_item(STORAGE_KEY, language).unwrap();
 }
 
+/// Takes away the window's `click` and `popstate` listeners of apps mounted before. An app whose
+/// reactive owner outlives its unmount handle (a task of the signed-in app still running) keeps
+/// its router listening, and that router would take the next app's link clicks. Listeners are
+/// recorded from the first call on, so it runs before every mount.
+pub fn forget_earlier_routers() {
+    js(r#"
+        if (!window.__routerListeners) {
+            window.__routerListeners = [];
+            const add = window.addEventListener;
+            window.addEventListener = function (type, listener, options) {
+                if (type === 'click' || type === 'popstate') {
+                    window.__routerListeners.push([type, listener, options]);
+                }
+                return add.call(this, type, listener, options);
+            };
+        }
+        for (const [type, listener, options] of window.__routerListeners.splice(0)) {
+            window.removeEventListener(type, listener, options);
+        }
+        "#);
+}
+
 pub fn mount() -> (web_sys::HtmlElement, impl Drop) {
+    forget_earlier_routers();
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     let handle = mount_to(host.clone(), App);

@@ -1,14 +1,10 @@
 //! Messaging and adding dependents (SPEC 3.4, 3.5) in a real browser (headless Chromium), against
-//! a stubbed `fetch` (tests/browser). Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
-#![cfg(target_arch = "wasm32")]
+//! a stubbed `fetch` (`browser`). Run by scripts/test (wasm-tests stage: wasm-bindgen-test-runner, headless Chromium).
 
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 
-mod browser;
-use browser::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::browser::*;
 
 const THREAD: &str = "GET /api/patients/p-lily/messages";
 const SEND: &str = "POST /api/patients/p-lily/messages";

@@ -22,10 +22,14 @@ use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// Bytes per part of a put: what is buffered before it is written out.
-const PART_BYTES: usize = 256 * 1024;
-/// Parts written at once by one put.
-const PARTS_IN_FLIGHT: usize = 4;
+/// Bytes per part of a put on local disk: what is buffered before it is written out.
+const LOCAL_PART_BYTES: usize = 256 * 1024;
+/// S3 refuses to complete a multipart upload whose parts (all but the last) are smaller than
+/// 5 MiB (`EntityTooSmall`; R2 and MinIO keep the same rule).
+const S3_PART_BYTES: usize = 5 * 1024 * 1024;
+/// Parts written at once by one put: about 1 MB held per upload on disk, 10 MB on S3.
+const LOCAL_PARTS_IN_FLIGHT: usize = 4;
+const S3_PARTS_IN_FLIGHT: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -80,6 +84,9 @@ where
 #[derive(Clone)]
 pub struct Storage {
     inner: Arc<dyn ObjectStore>,
+    /// The size of a put's parts and how many are written at once, for this kind of store.
+    part_bytes: usize,
+    parts_in_flight: usize,
 }
 
 impl Storage {
@@ -114,6 +121,8 @@ impl Storage {
         }
         Ok(Storage {
             inner: Arc::new(builder.build()?),
+            part_bytes: S3_PART_BYTES,
+            parts_in_flight: S3_PARTS_IN_FLIGHT,
         })
     }
 
@@ -124,6 +133,8 @@ impl Storage {
         let fs = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
         Ok(Storage {
             inner: Arc::new(fs),
+            part_bytes: LOCAL_PART_BYTES,
+            parts_in_flight: LOCAL_PARTS_IN_FLIGHT,
         })
     }
 
@@ -136,9 +147,8 @@ impl Storage {
         let key = crate::secrets::random_token(24);
         let path = ObjectPath::from(key.as_str());
         let upload = self.inner.put_multipart(&path).await?;
-        // Small parts keep what is held per upload small (at most PARTS_IN_FLIGHT parts); an
-        // S3 store would need 5 MB parts, the smallest S3 takes.
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        // Small parts keep what is held per upload small (at most `parts_in_flight` of them).
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.part_bytes);
         let mut size: u64 = 0;
         let mut hash = Sha256::new();
         let failure = loop {
@@ -151,7 +161,7 @@ impl Storage {
                         break Some(StorageError::TooLarge { limit });
                     }
                     hash.update(&chunk);
-                    if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                    if let Err(e) = writer.wait_for_capacity(self.parts_in_flight).await {
                         break Some(e.into());
                     }
                     writer.write(&chunk);
@@ -247,6 +257,25 @@ mod tests {
         // Nothing is left behind by the refused uploads.
         let left: Vec<_> = walk(&dir.path().join("files"));
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn parts_fit_the_store_they_go_to() {
+        // S3 (and R2, MinIO) refuse to complete an upload whose parts but the last are smaller.
+        const S3_SMALLEST_PART: usize = 5 * 1024 * 1024;
+        let config = Config {
+            storage: StorageKind::S3,
+            s3_bucket: Some("files".into()),
+            s3_access_key_id: Some("key".into()),
+            s3_secret_access_key: Some(crate::config::Secret("secret".into())),
+            ..Config::default()
+        };
+        let s3 = Storage::s3(&config).unwrap();
+        assert!(s3.part_bytes >= S3_SMALLEST_PART);
+        assert!(s3.part_bytes * s3.parts_in_flight <= 16 * 1024 * 1024);
+        let dir = tempfile::tempdir().unwrap();
+        let local = Storage::local(dir.path()).unwrap();
+        assert!(local.part_bytes * local.parts_in_flight <= 1024 * 1024);
     }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -1,5 +1,7 @@
 //! Helpers shared by the portal's browser tests (the other modules of `tests/portal/`): waiting,
 //! a stubbed `fetch` (each test says what the API answers), mounting the app and reading the page.
+//! Also the harness of `tests/portal_sign_in.rs`, which uses only some of it.
+#![allow(dead_code)]
 
 use leptos::{
     mount::mount_to,

@@ -115,7 +115,7 @@ pub async fn revoke(
     now: i64,
 ) -> AppResult<ContactLink> {
     let (practice, _) = caller.patient(store, slug, patient_id).await?;
-    let link = store
+    let mut link = store
         .links_for_patient(patient_id)
         .await?
         .into_iter()
@@ -134,12 +134,8 @@ pub async fn revoke(
             )
             .await?;
         tx.commit().await?;
+        // The status is the one column the revoke changed (besides `updated_at`).
+        link.status = LinkStatus::Revoked;
     }
-    let link = store
-        .links_for_patient(patient_id)
-        .await?
-        .into_iter()
-        .find(|l| l.id == contact_id)
-        .ok_or(AppError::NotFound)?;
     Ok(to_wire(link))
 }

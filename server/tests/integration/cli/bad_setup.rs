@@ -171,20 +171,15 @@ async fn a_staging_server_in_production_keeps_the_outbox_but_never_serves_it() {
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
     let url = format!("sqlite://{}/portal.db", dir.path().display());
     let key = "k".repeat(48);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"));
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
-        cmd.env_remove(k);
-    }
-    let mut child = cmd
-        .envs([
-            ("PORTAL_BIND", "127.0.0.1:0"),
-            ("PORTAL_DATABASE_URL", url.as_str()),
-            ("PORTAL_STATIC_DIR", dir.path().to_str().unwrap()),
-            ("PORTAL_SECRET_KEY", key.as_str()),
-            ("PORTAL_PUBLIC_URL", "https://staging.example.com"),
-            ("PORTAL_ALLOW_OUTBOX_IN_PRODUCTION", "true"),
-        ])
-        .arg("serve")
+    let env = [
+        ("PORTAL_BIND", "127.0.0.1:0"),
+        ("PORTAL_DATABASE_URL", url.as_str()),
+        ("PORTAL_STATIC_DIR", dir.path().to_str().unwrap()),
+        ("PORTAL_SECRET_KEY", key.as_str()),
+        ("PORTAL_PUBLIC_URL", "https://staging.example.com"),
+        ("PORTAL_ALLOW_OUTBOX_IN_PRODUCTION", "true"),
+    ];
+    let mut child = helpers::server_command(&env, &["serve"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -308,15 +308,19 @@ impl TestApp {
 }
 
 /// Every `Set-Cookie` of a response.
-/// Runs the `portal-server` binary with only these `PORTAL_*` variables (the test's own are
-/// removed).
-pub fn run_server(env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+/// The `portal-server` binary with only these `PORTAL_*` variables (the test's own are removed).
+pub fn server_command(env: &[(&str, &str)], args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-server"));
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PORTAL_")) {
         cmd.env_remove(k);
     }
-    cmd.envs(env.iter().copied())
-        .args(args)
+    cmd.envs(env.iter().copied()).args(args);
+    cmd
+}
+
+/// Runs [`server_command`] to its end.
+pub fn run_server(env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    server_command(env, args)
         .output()
         .expect("run portal-server")
 }

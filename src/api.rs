@@ -51,6 +51,14 @@ impl ApiClientError {
         }
     }
 
+    /// The request field an error answer is about, when it names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiClientError::Api { body, .. } => body.field.as_deref(),
+            _ => None,
+        }
+    }
+
     /// What to tell the person. The API's stable `error` code decides where the portal
     /// knows it; otherwise the HTTP status does. The API's English `message` is never shown.
     /// Codes of one endpoint (a wrong date of birth, say) are for the page that calls it.

@@ -4,7 +4,7 @@
 //! opens.
 
 use crate::{
-    api::{self, ApiClientError},
+    api,
     components::{
         fields::{name_input, DateFields, DateInput},
         form::{
@@ -100,10 +100,7 @@ fn AddDependent(slug: String) -> impl IntoView {
                 }
                 Err(error) => error,
             };
-            let (code, field) = match &error {
-                ApiClientError::Api { body, .. } => (Some(body.error), body.field.as_deref()),
-                _ => (None, None),
-            };
+            let (code, field) = (error.code(), error.field());
             let last = field == Some("last_name");
             let name = if last { last_p } else { first_p };
             let (signal, shown) = match code {

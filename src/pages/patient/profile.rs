@@ -3,7 +3,7 @@
 
 use super::back_to_patient;
 use crate::{
-    api::{self, ApiClientError},
+    api,
     components::{
         form::{
             busy_attr, busy_label, report, set_value, value_of, ErrorSummary, FieldError,
@@ -176,10 +176,7 @@ fn profile_form(id: String, profile: Profile) -> impl IntoView {
                 }
                 Err(error) => error,
             };
-            let (code, field) = match &error {
-                ApiClientError::Api { body, .. } => (Some(body.error), body.field.as_deref()),
-                _ => (None, None),
-            };
+            let (code, field) = (error.code(), error.field());
             if code == Some(ErrorCode::SignedOut) {
                 return session.signed_out(None);
             }
